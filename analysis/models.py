@@ -1,0 +1,1 @@
+# Provision, match runs and review decisions arrive with later issues.

@@ -1,0 +1,73 @@
+"""The usual cast, set up once per test: a convener with a cycle, panellists of
+that cycle, and an outsider who convenes another cycle."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from foresight.models import Cycle, Membership, Role
+
+
+def make_user(name: str, *, staff: bool = False):
+    return get_user_model().objects.create_user(
+        username=f"{name}@example.org",
+        email=f"{name}@example.org",
+        password="correct horse battery",
+        first_name=name.title(),
+        is_staff=staff,
+    )
+
+
+def join(user, cycle: Cycle, role: Role) -> Membership:
+    return Membership.objects.create(user=user, cycle=cycle, role=role)
+
+
+@pytest.fixture
+def convener(db):
+    return make_user("convener", staff=True)
+
+
+@pytest.fixture
+def cycle(convener) -> Cycle:
+    cycle = Cycle.objects.create(title="Robotics in cell therapy", created_by=convener)
+    join(convener, cycle, Role.CONVENER)
+    return cycle
+
+
+@pytest.fixture
+def employer(cycle):
+    user = make_user("employer")
+    join(user, cycle, Role.EMPLOYER)
+    return user
+
+
+@pytest.fixture
+def reader(cycle):
+    user = make_user("reader")
+    join(user, cycle, Role.READER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A convener too, but of another cycle."""
+    user = make_user("outsider", staff=True)
+    other = Cycle.objects.create(title="Another cycle", created_by=user)
+    join(user, other, Role.CONVENER)
+    return user
+
+
+@pytest.fixture
+def other_cycle(outsider) -> Cycle:
+    return Cycle.objects.get(title="Another cycle")
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    # Tests speak plain HTTP to the test client; production redirects to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The real hasher is slow on purpose; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

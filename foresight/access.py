@@ -1,0 +1,49 @@
+"""Fetch-and-check helpers: every view reaches cycle data through these.
+
+Outsiders get a 404 (they must not learn that a cycle exists); members who lack
+the role a view needs get a 403.
+"""
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from foresight.models import Cycle, Membership, Role
+
+T = TypeVar("T", bound=Model)
+
+
+def cycle_for(user, cycle_id: int, *roles: Role) -> Cycle:
+    """The cycle if `user` is a member (with one of `roles`, when given).
+
+    The member's roles are left on the cycle as `cycle.user_roles`.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    cycle = get_object_or_404(
+        Cycle.objects.select_related("convener_organisation"), pk=cycle_id
+    )
+    held = set(
+        Membership.objects.filter(cycle=cycle, user=user).values_list("role", flat=True)
+    )
+    if not held:
+        raise Http404
+    if roles and not held.intersection(roles):
+        raise PermissionDenied("Your role in this cycle does not allow this.")
+    cycle.user_roles = held
+    return cycle
+
+
+def convened_cycle_for(user, cycle_id: int) -> Cycle:
+    return cycle_for(user, cycle_id, Role.CONVENER)
+
+
+def cycle_child_for(user, model: type[T], cycle_id: int, pk: int, *roles: Role) -> T:
+    """An object that belongs to a cycle (partner, role level, …), checked like its cycle."""
+    cycle = cycle_for(user, cycle_id, *roles)
+    obj = get_object_or_404(model, pk=pk, cycle=cycle)
+    obj.cycle = cycle
+    return obj

@@ -1,0 +1,190 @@
+"""The demonstration cycle: the 2024 Cell and Gene Therapy reference cycle.
+
+Everything here is labelled as demonstration data (Cycle.is_demo) and is created
+with get-or-create steps, so loading twice changes nothing.
+"""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from foresight.models import (
+    CapabilityOrigin,
+    Cycle,
+    CycleCapability,
+    Membership,
+    Organisation,
+    Role,
+    RoleLevel,
+    Stage,
+    SupplyChainPartner,
+    TechnologySolution,
+)
+from foresight.tasks import refresh_cycle_summary
+
+DEMO_PASSWORD = "foresight-demo"
+DEMO_DOMAIN = "demo.foresight.example"
+TITLE = (
+    "Digitalisation & Automation for Cell and Gene Therapy at established "
+    "manufacturing centres to increase production capacity for known health demands"
+)
+CHALLENGE = (
+    "In 2021 about 4,000 CAR-T doses were manufactured for over 500,000 eligible "
+    "patients, a number expected to reach two million by 2029. The UK cell and gene "
+    "therapy workforce was 6,232 in 2023 and is expected to reach 10,161 by 2028. "
+    "Established manufacturing centres must increase production capacity to meet "
+    "these known health demands."
+)
+CHALLENGE_RESPONSE = (
+    "Digitalisation and automation of cell and gene therapy manufacturing at "
+    "established centres."
+)
+SOLUTIONS = [
+    ("Robotic platforms", True),
+    ("Digital twins", True),
+    ("Federated database system", False),
+    ("Supply-chain improvements", True),
+    ("Reduced energy use", False),
+]
+PARTNERS = [
+    "Automation Equipment Suppliers",
+    "Automation Technology Integrators/consultants",
+    "C&G Manufacturer",
+    "Point of care partners",
+    "Quality and regulatory",
+]
+# Limitation: the reference cycle does not publish the academic range of each role
+# level; these ranges are our reading of the role names.
+ROLE_LEVELS = [
+    ("C&G Apprentices and Technician", 2, 4),
+    ("C&G Scientists", 5, 6),
+    ("C&G Senior Scientists / Lead", 6, 7),
+    ("C&G Senior Manager / Manager", 6, 7),
+]
+PANELLISTS = [
+    ("facilitator", Role.FACILITATOR, 1),
+    ("technologist", Role.TECHNOLOGIST, 3),
+    ("employer", Role.EMPLOYER, 4),
+    ("educator", Role.EDUCATOR, 3),
+    ("reviewer", Role.REVIEWER, 1),
+    ("reader", Role.READER, 1),
+]
+ORIGINS = {
+    "adopted": CapabilityOrigin.ADOPTED,
+    "selected": CapabilityOrigin.SELECTED,
+    "newly defined": CapabilityOrigin.NEWLY_DEFINED,
+}
+
+
+class DemoDataError(Exception):
+    pass
+
+
+def demo_capabilities_path() -> Path:
+    return Path(settings.REFERENCE_DATA_DIR) / "demo" / "capabilities.csv"
+
+
+def read_demo_capabilities(path: Path) -> list[dict]:
+    if not path.exists():
+        raise DemoDataError(
+            f"{path}: file not found (set REFERENCE_DATA_DIR to the shared data folder)."
+        )
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    for number, row in enumerate(rows, start=2):
+        if row.get("origin") not in ORIGINS or not row.get("statement"):
+            raise DemoDataError(
+                f"{path}: line {number} has no statement or a bad origin."
+            )
+    return rows
+
+
+def _user(local_part: str, name: str, *, staff: bool = False):
+    email = f"{local_part}@{DEMO_DOMAIN}"
+    user, created = get_user_model().objects.get_or_create(
+        username=email,
+        defaults={
+            "email": email,
+            "first_name": name,
+            "is_staff": staff,
+            "is_superuser": staff,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def load_demo() -> tuple[Cycle, bool]:
+    """Create the demonstration cycle if it is missing. Returns (cycle, created)."""
+    rows = read_demo_capabilities(demo_capabilities_path())
+    catapult, _ = Organisation.objects.get_or_create(
+        name="Cell and Gene Therapy Catapult"
+    )
+    convener = _user("convener", "Demo Convener", staff=True)
+
+    cycle, created = Cycle.objects.get_or_create(
+        title=TITLE,
+        is_demo=True,
+        defaults={
+            "challenge": CHALLENGE,
+            "challenge_response": CHALLENGE_RESPONSE,
+            "working_scenario": (
+                "By 2029 established UK centres run automated, digitally monitored "
+                "cell and gene therapy production lines at several times today's capacity."
+            ),
+            "sponsor": "BioIndustry Association",
+            "convener_organisation": catapult,
+            "start_date": datetime.date(2024, 7, 1),
+            "end_date": datetime.date(2024, 10, 31),
+            "report_date": datetime.date(2025, 2, 28),
+            "created_by": convener,
+        },
+    )
+
+    Membership.objects.get_or_create(
+        user=convener,
+        cycle=cycle,
+        role=Role.CONVENER,
+        defaults={"organisation": catapult},
+    )
+    for prefix, role, count in PANELLISTS:
+        for number in range(1, count + 1):
+            user = _user(f"{prefix}{number}", f"Demo {role.label} {number}")
+            Membership.objects.get_or_create(user=user, cycle=cycle, role=role)
+
+    for name, prioritised in SOLUTIONS:
+        TechnologySolution.objects.get_or_create(
+            cycle=cycle, name=name, defaults={"prioritised": prioritised}
+        )
+    for name in PARTNERS:
+        SupplyChainPartner.objects.get_or_create(cycle=cycle, name=name)
+    for name, low, high in ROLE_LEVELS:
+        RoleLevel.objects.get_or_create(
+            cycle=cycle,
+            name=name,
+            defaults={"min_academic_level": low, "max_academic_level": high},
+        )
+    for row in rows:
+        CycleCapability.objects.get_or_create(
+            cycle=cycle,
+            text=row["statement"].strip(),
+            defaults={
+                "origin": ORIGINS[row["origin"]],
+                "ref": row["ref"].strip(),
+                "source": row["source"].strip(),
+            },
+        )
+
+    if created:
+        # The reference cycle ran its workshops: walk the stages as its convener did.
+        for stage in (Stage.IDENTIFY, Stage.PREPARE, Stage.CARRY_OUT):
+            cycle.change_stage(stage, convener)
+        transaction.on_commit(lambda: refresh_cycle_summary.delay(cycle.pk))
+    return cycle, created

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from foresight.views import cycles, people, setup
+
+SECTIONS = "<slug:section>"
+
+urlpatterns = [
+    path("", cycles.my_cycles, name="my_cycles"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cycles/new/", cycles.cycle_create, name="cycle_create"),
+    path("cycles/<int:cycle_id>/", cycles.cycle_home, name="cycle_home"),
+    path("cycles/<int:cycle_id>/stage/", cycles.change_stage, name="change_stage"),
+    path(
+        "cycles/<int:cycle_id>/summary/", cycles.refresh_summary, name="refresh_summary"
+    ),
+    path("cycles/<int:cycle_id>/setup/", setup.cycle_setup, name="cycle_setup"),
+    path("cycles/<int:cycle_id>/setup/details/", setup.cycle_edit, name="cycle_edit"),
+    path("cycles/<int:cycle_id>/setup/scale/", setup.scale_edit, name="scale_edit"),
+    path(
+        f"cycles/<int:cycle_id>/setup/{SECTIONS}/",
+        setup.section_add,
+        name="section_add",
+    ),
+    path(
+        f"cycles/<int:cycle_id>/setup/{SECTIONS}/<int:pk>/delete/",
+        setup.section_delete,
+        name="section_delete",
+    ),
+    path("cycles/<int:cycle_id>/members/", people.members, name="members"),
+    path("invitations/<str:token>/", people.invitation, name="invitation"),
+    path("about/", cycles.about, name="about"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+# Workshops, rounds and answers arrive with the Delphi workshops issue.
