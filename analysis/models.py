@@ -1,1 +1,135 @@
-# Provision, match runs and review decisions arrive with later issues.
+"""Provision: reference frameworks of current education (IfATE standards by
+default), their standards, versions, duties and KSB statements."""
+
+from django.db import models
+
+
+class Framework(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    # The newest "last updated" date in the imported data.
+    data_date = models.DateField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Standard(models.Model):
+    """A standard; its descriptive fields mirror its latest version."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="standards"
+    )
+    reference = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=60, blank=True)
+    route = models.CharField(max_length=120, blank=True)
+    occupation_code = models.CharField(max_length=40, blank=True)
+    typical_job_titles = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "reference"], name="unique_standard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class StandardVersion(models.Model):
+    standard = models.ForeignKey(
+        Standard, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=60, blank=True)
+    route = models.CharField(max_length=120, blank=True)
+    template_type = models.CharField(max_length=120, blank=True)
+    overview = models.TextField(blank=True)
+    approved_for_delivery = models.DateField(null=True, blank=True)
+    latest_start_date = models.DateField(null=True, blank=True)
+    latest_end_date = models.DateField(null=True, blank=True)
+    last_updated = models.DateField(null=True, blank=True)
+    # The highest version whose status is "Approved for delivery".
+    is_current = models.BooleanField(default=False)
+    # The highest version of the standard, whatever its status.
+    is_latest = models.BooleanField(default=False)
+    # Older-template standards have no structured duty statements.
+    has_duties = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["standard__reference", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "version"], name="unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["standard"],
+                condition=models.Q(is_current=True),
+                name="one_current_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.reference} v{self.version}"
+
+
+class Duty(models.Model):
+    version = models.ForeignKey(
+        StandardVersion, on_delete=models.CASCADE, related_name="duties"
+    )
+    # D1…Dn in the order the API lists them.
+    code = models.CharField(max_length=10)
+    duty_id = models.CharField(max_length=60, blank=True)
+    text = models.TextField()
+    is_core = models.BooleanField(default=False)
+    # The K/S/B codes the duty maps to, e.g. ["K1", "S3", "B2"].
+    ksb_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["version_id", "id"]
+        verbose_name_plural = "duties"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_duty_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class KsbKind(models.TextChoices):
+    KNOWLEDGE = "knowledge", "Knowledge"
+    SKILL = "skill", "Skill"
+    BEHAVIOUR = "behaviour", "Behaviour"
+
+
+class Ksb(models.Model):
+    """A knowledge, skill or behaviour statement of a standard version."""
+
+    version = models.ForeignKey(
+        StandardVersion, on_delete=models.CASCADE, related_name="ksbs"
+    )
+    kind = models.CharField(max_length=10, choices=KsbKind.choices)
+    # K1, S1, B1… numbered by position in the API's arrays.
+    code = models.CharField(max_length=10)
+    ksb_id = models.CharField(max_length=60, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["version_id", "id"]
+        verbose_name = "KSB"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_ksb_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"

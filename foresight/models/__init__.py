@@ -3,6 +3,10 @@ from foresight.models.classification import (
     Domain,
     Function,
     FunctionalArea,
+    OccupationSource,
+    Placement,
+    ReferenceOccupation,
+    SourceKind,
 )
 from foresight.models.cycles import (
     CapabilityOrigin,
@@ -17,23 +21,32 @@ from foresight.models.cycles import (
     SupplyChainPartner,
     TechnologySolution,
 )
+from foresight.models.embeddings import Embedding
+from foresight.models.jobs import BackgroundJob, JobStatus
 from foresight.models.people import Invitation, Membership, Organisation, Role
 
 __all__ = [
+    "BackgroundJob",
     "CapabilityOrigin",
     "CapabilityStatement",
     "Cycle",
     "CycleCapability",
     "CycleSummary",
     "Domain",
+    "Embedding",
     "Function",
     "FunctionalArea",
     "Invitation",
+    "JobStatus",
     "Membership",
+    "OccupationSource",
     "Organisation",
+    "Placement",
     "ProficiencyLevel",
+    "ReferenceOccupation",
     "Role",
     "RoleLevel",
+    "SourceKind",
     "Stage",
     "StageChange",
     "StageError",

@@ -34,6 +34,8 @@ class Domain(models.Model):
 
 class FunctionalArea(models.Model):
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="areas")
+    # A stable identifier from the classification data file, e.g. "A07.2".
+    code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
@@ -51,6 +53,14 @@ class SourceKind(models.TextChoices):
     WORKSHOP = "workshop", "Workshop"
 
 
+class Placement(models.TextChoices):
+    """How a library statement came to sit in its functional area."""
+
+    WORK_ACTIVITY = "work_activity", "O*NET work activities"
+    NEAREST_MEANING = "nearest_meaning", "Nearest meaning"
+    CURATED = "curated", "Chosen by a person"
+
+
 class CapabilityStatement(models.Model):
     """A statement in the shared library; it says what an organisation can do."""
 
@@ -61,6 +71,11 @@ class CapabilityStatement(models.Model):
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
     # The id in the source data set: an O*NET task id, "ST0116 1.2 D3", an ESCO URI.
     source_ref = models.CharField(max_length=200, blank=True)
+    placement = models.CharField(
+        max_length=20, choices=Placement.choices, default=Placement.CURATED
+    )
+    # Cosine similarity to the area when placed by nearest meaning.
+    placement_score = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -74,3 +89,31 @@ class CapabilityStatement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class OccupationSource(models.TextChoices):
+    ONET = "onet", "O*NET"
+    ESCO = "esco", "ESCO"
+
+
+class ReferenceOccupation(models.Model):
+    """An O*NET or ESCO occupation, for suggesting names of future profiles."""
+
+    source = models.CharField(max_length=10, choices=OccupationSource.choices)
+    # The O*NET-SOC code ("15-1252.00") or the ESCO concept URI.
+    code = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    # O*NET: the occupation's tasks; ESCO: its essential skills.
+    statements = models.ManyToManyField(
+        CapabilityStatement, blank=True, related_name="occupations"
+    )
+
+    class Meta:
+        ordering = ["source", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "code"], name="unique_occupation")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
