@@ -4,8 +4,10 @@ Outsiders get a 404 (they must not learn that a cycle exists); members who lack
 the role a view needs get a 403.
 """
 
+from functools import wraps
 from typing import TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
@@ -47,3 +49,27 @@ def cycle_child_for(user, model: type[T], cycle_id: int, pk: int, *roles: Role) 
     obj = get_object_or_404(model, pk=pk, cycle=cycle)
     obj.cycle = cycle
     return obj
+
+
+def can_browse_reference(user) -> bool:
+    """The reference data (classification, library, provision) belongs to no cycle:
+    staff, and anyone who convenes or reads a cycle, may browse it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    roles = [Role.CONVENER, Role.READER]
+    return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def reference_reader_required(view):
+    """Decorator for reference-data pages: sign-in required, then can_browse_reference."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not can_browse_reference(request.user):
+            raise PermissionDenied("Reference data is open to conveners and readers.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from foresight.views import cycles, people, setup
+from foresight.views import classification, cycles, library, people, setup
 
 SECTIONS = "<slug:section>"
 
@@ -32,5 +32,12 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/members/", people.members, name="members"),
     path("invitations/<str:token>/", people.invitation, name="invitation"),
     path("about/", cycles.about, name="about"),
+    path(
+        "reference/classification/",
+        classification.classification,
+        name="classification",
+    ),
+    path("reference/library/", library.library, name="library"),
+    path("reference/provision/", include("analysis.urls")),
     path("admin/", admin.site.urls),
 ]
