@@ -1,7 +1,8 @@
 """The capability classification shared by all cycles:
 function → functional domain → functional area → capability statement."""
 
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
 
 
 class Function(models.Model):
@@ -22,6 +23,8 @@ class Domain(models.Model):
     function = models.ForeignKey(
         Function, on_delete=models.PROTECT, related_name="domains"
     )
+    # A stable identifier from the classification data file, e.g. "D07".
+    code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
@@ -61,6 +64,24 @@ class Placement(models.TextChoices):
     CURATED = "curated", "Chosen by a person"
 
 
+class StatementQuerySet(models.QuerySet):
+    def search(self, text: str) -> "StatementQuerySet":
+        """Full-text search on PostgreSQL (best match first); a plain contains elsewhere."""
+        text = text.strip()
+        if not text:
+            return self
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(text__icontains=text)
+        vector = SearchVector("text", config="english")
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return (
+            self.annotate(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "id")
+        )
+
+
 class CapabilityStatement(models.Model):
     """A statement in the shared library; it says what an organisation can do."""
 
@@ -69,21 +90,23 @@ class CapabilityStatement(models.Model):
         FunctionalArea, on_delete=models.PROTECT, related_name="statements"
     )
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
-    # The id in the source data set: an O*NET task id, "ST0116 1.2 D3", an ESCO URI.
-    source_ref = models.CharField(max_length=200, blank=True)
+    # The id in the source data set: an O*NET task id, "ST0116 v1.2 D3", an ESCO URI.
+    source_ref = models.CharField(max_length=200)
     placement = models.CharField(
         max_length=20, choices=Placement.choices, default=Placement.CURATED
     )
     # Cosine similarity to the area when placed by nearest meaning.
     placement_score = models.FloatField(null=True, blank=True)
 
+    objects = StatementQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         constraints = [
+            # Unconditional, so imports can upsert on it (ON CONFLICT needs a plain
+            # unique index); statements written in a workshop get their own refs.
             models.UniqueConstraint(
-                fields=["source_kind", "source_ref"],
-                condition=~models.Q(source_ref=""),
-                name="unique_statement_source",
+                fields=["source_kind", "source_ref"], name="unique_statement_source"
             )
         ]
 
