@@ -2,6 +2,7 @@
 default), their standards, versions, duties and KSB statements."""
 
 from django.db import models
+from django.urls import reverse
 
 
 class Framework(models.Model):
@@ -18,6 +19,25 @@ class Framework(models.Model):
         return self.name
 
 
+class StandardQuerySet(models.QuerySet):
+    def with_current_version(self) -> "StandardQuerySet":
+        """Annotate the current version's number and duty count (None when the
+        standard has no version approved for delivery)."""
+        current = StandardVersion.objects.filter(
+            standard=models.OuterRef("pk"), is_current=True
+        )
+        duties = current.annotate(count=models.Count("duties")).values("count")
+        return self.annotate(
+            current_version=models.Subquery(current.values("version")[:1]),
+            current_duties=models.Subquery(duties[:1]),
+        )
+
+    def search(self, text: str) -> "StandardQuerySet":
+        return self.filter(
+            models.Q(title__icontains=text) | models.Q(reference__icontains=text)
+        )
+
+
 class Standard(models.Model):
     """A standard; its descriptive fields mirror its latest version."""
 
@@ -32,6 +52,8 @@ class Standard(models.Model):
     occupation_code = models.CharField(max_length=40, blank=True)
     typical_job_titles = models.JSONField(default=list, blank=True)
 
+    objects = StandardQuerySet.as_manager()
+
     class Meta:
         ordering = ["reference"]
         constraints = [
@@ -42,6 +64,9 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("standard_detail", args=[self.reference])
 
 
 class StandardVersion(models.Model):
