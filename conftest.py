@@ -71,3 +71,14 @@ def plain_http(settings):
 def fast_passwords(settings):
     # The real hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process, as the zero-setup default does without REDIS_URL."""
+    from foresight.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

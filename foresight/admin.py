@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from foresight.models import (
+    BackgroundJob,
     CapabilityStatement,
     Cycle,
     CycleCapability,
@@ -12,6 +13,7 @@ from foresight.models import (
     Membership,
     Organisation,
     ProficiencyLevel,
+    ReferenceOccupation,
     RoleLevel,
     StageChange,
     SupplyChainPartner,
@@ -123,3 +125,18 @@ class InvitationAdmin(CycleChildAdmin):
     list_display = ["email", "role", "cycle", "created_at", "accepted_at"]
     list_filter = ["cycle", "role"]
     readonly_fields = ["accepted_at", "accepted_by"]
+
+
+@admin.register(ReferenceOccupation)
+class ReferenceOccupationAdmin(admin.ModelAdmin):
+    list_display = ["title", "source", "code"]
+    list_filter = ["source"]
+    search_fields = ["title", "code"]
+    raw_id_fields = ["statements"]
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    list_display = ["kind", "status", "done", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = ["done", "total", "started_at", "finished_at"]

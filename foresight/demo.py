@@ -6,6 +6,7 @@ with get-or-create steps, so loading twice changes nothing.
 
 import csv
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -14,12 +15,15 @@ from django.db import transaction
 
 from foresight.models import (
     CapabilityOrigin,
+    CapabilityStatement,
     Cycle,
     CycleCapability,
+    FunctionalArea,
     Membership,
     Organisation,
     Role,
     RoleLevel,
+    SourceKind,
     Stage,
     SupplyChainPartner,
     TechnologySolution,
@@ -84,6 +88,55 @@ class DemoDataError(Exception):
     pass
 
 
+Progress = Callable[[str], None]
+
+
+def ensure_reference_data(progress: Progress, *, with_library: bool = True) -> None:
+    """Import the classification, and (unless told not to) the IfATE standards and the
+    library, each only when it is missing. The library import embeds about 20,000
+    texts: minutes on two cores, once."""
+    from analysis.ifate import default_export_path, import_ifate
+    from analysis.models import StandardVersion
+    from foresight.classification import import_classification, load_classification_file
+    from foresight.library import import_library
+    from foresight.management.commands.import_library import default_classification_path
+
+    classification = load_classification_file(default_classification_path())
+    if not FunctionalArea.objects.exists():
+        progress("Importing the capability classification")
+        import_classification(classification)
+    if not with_library:
+        return
+    if not StandardVersion.objects.exists():
+        progress("Importing the IfATE apprenticeship standards (about a minute)")
+        import_ifate(default_export_path())
+    if not CapabilityStatement.objects.exists():
+        progress(
+            "Importing the capability library (a few minutes: it embeds ~20,000 texts)"
+        )
+        area_dwas = {area["code"]: area["dwas"] for area in classification["areas"]}
+        import_library(Path(settings.REFERENCE_DATA_DIR), area_dwas, progress=progress)
+
+
+def library_statement(source: str) -> CapabilityStatement | None:
+    """The library statement a demo capability's source names, when it is loaded:
+    "O*NET task 888" or "IfATE ST0759 duty D10"."""
+    words = source.split()
+    if source.startswith("O*NET task ") and len(words) == 3:
+        found = CapabilityStatement.objects.filter(
+            source_kind=SourceKind.ONET_TASK, source_ref=words[2]
+        )
+        return found.first()
+    if source.startswith("IfATE ") and len(words) == 4:
+        found = CapabilityStatement.objects.filter(
+            source_kind=SourceKind.IFATE_DUTY,
+            source_ref__startswith=f"{words[1]} v",
+            source_ref__endswith=f" {words[3]}",
+        )
+        return found.first()
+    return None
+
+
 def demo_capabilities_path() -> Path:
     return Path(settings.REFERENCE_DATA_DIR) / "demo" / "capabilities.csv"
 
@@ -120,10 +173,18 @@ def _user(local_part: str, name: str, *, staff: bool = False):
     return user
 
 
-@transaction.atomic
-def load_demo() -> tuple[Cycle, bool]:
-    """Create the demonstration cycle if it is missing. Returns (cycle, created)."""
+def load_demo(
+    progress: Progress = lambda _: None, *, with_library: bool = True
+) -> tuple[Cycle, bool]:
+    """Create the demonstration cycle if it is missing, after the reference data it
+    stands on. Returns (cycle, created)."""
     rows = read_demo_capabilities(demo_capabilities_path())
+    ensure_reference_data(progress, with_library=with_library)
+    return _load_cycle(rows)
+
+
+@transaction.atomic
+def _load_cycle(rows: list[dict]) -> tuple[Cycle, bool]:
     catapult, _ = Organisation.objects.get_or_create(
         name="Cell and Gene Therapy Catapult"
     )
@@ -171,8 +232,9 @@ def load_demo() -> tuple[Cycle, bool]:
             name=name,
             defaults={"min_academic_level": low, "max_academic_level": high},
         )
+    areas = dict(FunctionalArea.objects.values_list("name", "id"))
     for row in rows:
-        CycleCapability.objects.get_or_create(
+        capability, _ = CycleCapability.objects.get_or_create(
             cycle=cycle,
             text=row["statement"].strip(),
             defaults={
@@ -181,6 +243,15 @@ def load_demo() -> tuple[Cycle, bool]:
                 "source": row["source"].strip(),
             },
         )
+        # Place it (and link its library statement) once the reference data is in.
+        area_id = areas.get(row["functional_area"].strip())
+        statement = library_statement(capability.source)
+        if area_id and not capability.area_id:
+            capability.area_id = area_id
+            capability.save(update_fields=["area"])
+        if statement and not capability.statement_id:
+            capability.statement = statement
+            capability.save(update_fields=["statement"])
 
     if created:
         # The reference cycle ran its workshops: walk the stages as its convener did.

@@ -38,6 +38,8 @@ urlpatterns = [
         name="classification",
     ),
     path("reference/library/", library.library, name="library"),
+    path("reference/library/embed/", library.embed_library, name="embed_library"),
+    path("reference/jobs/<int:job_id>/", library.job_progress, name="job_progress"),
     path("reference/provision/", include("analysis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,9 +41,10 @@ class BackgroundJob(models.Model):
         )
         self.save(update_fields=["status", "total", "started_at"])
 
-    def advance(self, done: int) -> None:
+    def advance(self, done: int, total: int | None = None) -> None:
         self.done = done
-        self.save(update_fields=["done"])
+        self.total = self.total if total is None else total
+        self.save(update_fields=["done", "total"])
 
     def finish(self, message: str = "") -> None:
         self.status, self.message, self.finished_at = (

@@ -25,7 +25,7 @@ def counts() -> dict[str, int]:
 
 
 def test_load_demo_builds_the_reference_cycle():
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
 
     cycle = Cycle.objects.get(is_demo=True)
     assert cycle.title.startswith(
@@ -49,7 +49,7 @@ def test_load_demo_builds_the_reference_cycle():
 
 
 def test_demo_capabilities_keep_origin_ref_and_source():
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
 
     cycle = Cycle.objects.get(is_demo=True)
     by_origin = {
@@ -60,14 +60,18 @@ def test_demo_capabilities_keep_origin_ref_and_source():
     calibrate = cycle.capabilities.get(ref="17000")
     assert calibrate.text.startswith("Calibrate testing instruments")
     assert calibrate.source == "O*NET task 888"
+    assert calibrate.area.name == "Operate Equipment"
+    placed = dict(cycle.capabilities.values_list("ref", "area__name"))
+    assert placed["5260"] == "Perform Data Analysis"
+    assert not cycle.capabilities.filter(area__isnull=True).exists()
 
 
 def test_load_demo_twice_changes_nothing():
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
     first = counts()
     password = get_user_model().objects.get(username__startswith="convener@").password
 
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
 
     assert counts() == first
     assert (
@@ -77,7 +81,7 @@ def test_load_demo_twice_changes_nothing():
 
 
 def test_the_demo_convener_can_sign_in_and_open_the_cycle(client):
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
     cycle = Cycle.objects.get(is_demo=True)
 
     assert client.login(
@@ -93,5 +97,5 @@ def test_missing_demo_data_stops_with_one_clear_line(settings, tmp_path):
     settings.REFERENCE_DATA_DIR = tmp_path
 
     with pytest.raises(CommandError, match=r"capabilities\.csv: file not found"):
-        call_command("load_demo")
+        call_command("load_demo", without_library=True)
     assert not Cycle.objects.exists()

@@ -9,7 +9,7 @@ from foresight.tasks import refresh_cycle_summary
 
 @pytest.fixture
 def demo(db) -> Cycle:
-    call_command("load_demo")
+    call_command("load_demo", without_library=True)
     return Cycle.objects.get(is_demo=True)
 
 

@@ -36,15 +36,6 @@ def test_a_missing_cycle_is_skipped(db):
     assert not CycleSummary.objects.exists()
 
 
-@pytest.fixture
-def eager_celery():
-    """Run tasks in-process, as the zero-setup default does without REDIS_URL."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-
-
 def test_recount_runs_in_process_after_commit(
     client, cycle, convener, eager_celery, django_capture_on_commit_callbacks
 ):
