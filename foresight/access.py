@@ -58,8 +58,12 @@ def can_browse_reference(user) -> bool:
         return False
     if user.is_staff:
         return True
-    roles = [Role.CONVENER, Role.READER]
-    return Membership.objects.filter(user=user, role__in=roles).exists()
+    # Remembered on the user object: the navigation and the view both ask.
+    if not hasattr(user, "_can_browse_reference"):
+        roles = [Role.CONVENER, Role.READER]
+        allowed = Membership.objects.filter(user=user, role__in=roles).exists()
+        user._can_browse_reference = allowed
+    return user._can_browse_reference
 
 
 def reference_reader_required(view):

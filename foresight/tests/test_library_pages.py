@@ -155,3 +155,13 @@ def test_readers_cannot_start_jobs(client, reader, library):
 
     assert client.post("/reference/library/embed/").status_code == 403
     assert not BackgroundJob.objects.exists()
+
+
+def test_the_navigation_links_reference_data_only_for_those_who_may_browse(
+    client, reader, employer
+):
+    client.force_login(reader)
+    assert 'href="/reference/library/"' in client.get("/").content.decode()
+
+    client.force_login(employer)
+    assert 'href="/reference/library/"' not in client.get("/").content.decode()
