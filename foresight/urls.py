@@ -30,6 +30,7 @@ urlpatterns = [
         name="section_delete",
     ),
     path("cycles/<int:cycle_id>/members/", people.members, name="members"),
+    path("cycles/<int:cycle_id>/workshops/", include("workshops.urls")),
     path("invitations/<str:token>/", people.invitation, name="invitation"),
     path("about/", cycles.about, name="about"),
     path(
