@@ -72,7 +72,7 @@ ROLE_LEVELS = [
 PANELLISTS = [
     ("facilitator", Role.FACILITATOR, 1),
     ("technologist", Role.TECHNOLOGIST, 3),
-    ("employer", Role.EMPLOYER, 4),
+    ("employer", Role.EMPLOYER, 8),
     ("educator", Role.EDUCATOR, 3),
     ("reviewer", Role.REVIEWER, 1),
     ("reader", Role.READER, 1),
@@ -179,8 +179,12 @@ def load_demo(
     """Create the demonstration cycle if it is missing, after the reference data it
     stands on. Returns (cycle, created)."""
     rows = read_demo_capabilities(demo_capabilities_path())
+    from workshops.demo import add_demo_workshops
+
     ensure_reference_data(progress, with_library=with_library)
-    return _load_cycle(rows)
+    cycle, created = _load_cycle(rows)
+    add_demo_workshops(cycle, progress)
+    return cycle, created
 
 
 @transaction.atomic

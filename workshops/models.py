@@ -110,6 +110,13 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Set when the stored consensus of this round was last computed.
     computed_at = models.DateTimeField(null=True, blank=True)
 

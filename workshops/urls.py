@@ -1,4 +1,10 @@
-from workshops.views import capture, ksb, proficiency
+from workshops.views import capture, console, ksb, proficiency, workshops
 
 # Included at cycles/<int:cycle_id>/workshops/.
-urlpatterns = [*proficiency.urls, *capture.urls, *ksb.urls]
+urlpatterns = [
+    *workshops.urls,
+    *proficiency.urls,
+    *console.urls,
+    *capture.urls,
+    *ksb.urls,
+]

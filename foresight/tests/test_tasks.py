@@ -63,7 +63,7 @@ def require_live_worker() -> None:
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_recount_runs_through_a_live_worker(client, cycle, convener):
     require_live_worker()
     cycle.partners.create(name="Suppliers")

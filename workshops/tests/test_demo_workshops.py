@@ -1,0 +1,79 @@
+"""The demonstration workshops: simulated panels, reproducible, near the reference."""
+
+import pytest
+from django.core.management import call_command
+
+from conftest import join, make_user
+from foresight.models import Cycle, Role
+from workshops.demo import TARGET_MIX, add_proficiency_workshop, quota_levels
+from workshops.models import Rating, Workshop, WorkshopKind
+from workshops.outcomes import proficiency_mix
+
+
+@pytest.fixture
+def reference_sized_cycle(cycle) -> Cycle:
+    """The demo's role levels and 137 capabilities, with eight employers."""
+    for name in TARGET_MIX:
+        cycle.role_levels.create(name=name, min_academic_level=3, max_academic_level=6)
+    for number in range(137):
+        cycle.capabilities.create(text=f"Capability {number}.", origin="adopted")
+    for number in range(8):
+        join(make_user(f"employer{number}"), cycle, Role.EMPLOYER)
+    return cycle
+
+
+def test_quotas_follow_the_shares_with_a_few_not_required():
+    levels = quota_levels(137, (0.05, 0.65, 0.30))
+
+    assert len(levels) == 137
+    assert levels.count(0) == 8
+    assert [levels.count(level) for level in (1, 2, 3)] == [6, 84, 39]
+
+
+def test_the_demo_proficiency_mix_is_within_five_points_of_the_reference(
+    reference_sized_cycle,
+):
+    add_proficiency_workshop(reference_sized_cycle, progress=lambda _: None)
+
+    workshop = Workshop.objects.get(kind=WorkshopKind.PROFICIENCY)
+    assert workshop.rounds.count() == 2
+    mix = proficiency_mix(workshop)
+    names = dict(reference_sized_cycle.role_levels.values_list("id", "name"))
+    for role_level, shares in mix.items():
+        target = TARGET_MIX[names[role_level]]
+        for level, expected in zip((1, 2, 3), target, strict=True):
+            assert abs(shares[level] - expected) <= 0.05, (names[role_level], level)
+
+
+def ratings() -> list[tuple]:
+    rows = Rating.objects.values_list(
+        "item__round__number", "item__capability__text", "value"
+    )
+    # "Can't judge" is stored as NULL; -1 lets it sort among the levels.
+    return sorted(
+        (number, text, -1 if value is None else value) for number, text, value in rows
+    )
+
+
+def test_the_simulation_is_reproducible(reference_sized_cycle):
+    add_proficiency_workshop(reference_sized_cycle, progress=lambda _: None)
+    first = ratings()
+    Workshop.objects.all().delete()
+
+    add_proficiency_workshop(reference_sized_cycle, progress=lambda _: None)
+
+    assert ratings() == first
+    assert len(first) > 137 * 4 * 8
+
+
+def test_load_demo_adds_the_workshops_once(db):
+    call_command("load_demo", without_library=True)
+    call_command("load_demo", without_library=True)
+
+    cycle = Cycle.objects.get(is_demo=True)
+    kinds = sorted(cycle.workshops.values_list("kind", flat=True))
+    assert kinds == ["capture", "ksb", "proficiency"]
+    assert all(cycle.workshops.values_list("is_demo", flat=True))
+    proficiency = cycle.workshops.get(kind="proficiency")
+    assert proficiency.panellists.count() == 8
+    assert Rating.objects.filter(item__round__workshop=proficiency).count() > 16 * 4 * 7
