@@ -4,8 +4,9 @@ and PostgreSQL on 127.0.0.1.
 Creates (and afterwards drops) the database `foresight_bench_load` on the server
 that DATABASE_URL names, sets up a proficiency workshop with 137 capabilities x 4
 role levels and 200 invited employers, starts gunicorn on a loopback port, and
-has 200 client threads each save SAVES ratings (a few of them twice, to check that
-a repeated save updates instead of duplicating). Reports latency percentiles,
+has 200 client threads each save SAVES ratings, pausing THINK seconds between
+answers as a reader would (a few saves repeat an item, to check that a repeated
+save updates instead of duplicating). Reports latency percentiles,
 errors, and whether the stored ratings are exactly the last values sent.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/foresight \\
@@ -33,12 +34,18 @@ BENCH_URL = BASE_URL.rsplit("/", 1)[0] + "/foresight_bench_load"
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DEBUG", "true")
 os.environ["LOG_LEVEL"] = "WARNING"
+# Sessions made here must verify in gunicorn: one secret for both.
+os.environ["SECRET_KEY"] = "benchmark-only-secret-" * 3
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
 
 CLIENTS = 200
 SAVES = 10
 REPEATS = 2  # of each client's saves, this many go to an item it already rated
 PORT = 8765
+# Seconds a panellist spends reading and choosing between two answers (BENCH_THINK,
+# "min,max"). With none, 200 clients firing back to back measure queueing on two
+# cores rather than what a panel does; both are recorded in the results.
+THINK = tuple(float(x) for x in os.environ.get("BENCH_THINK", "3,8").split(","))
 CSRF = "benchmarkcsrftokenbenchmarkcsrft"  # 32 characters, cookie and header alike
 
 
@@ -69,11 +76,11 @@ def set_up() -> tuple[str, list[tuple[str, list[int], str]]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.urls import reverse
-    from workshops.results import open_round
 
     from foresight.models import Cycle, Membership, Role
     from workshops.anonymity import respondent_for
     from workshops.models import Panellist, Workshop, WorkshopKind
+    from workshops.results import open_round
 
     call_command("migrate", verbosity=0)
     cycle = Cycle.objects.create(title="Load benchmark")
@@ -130,7 +137,8 @@ def run_client(
     }
     for item in items:
         value = rng.randint(0, 3)
-        body = urlencode({"item": item, "value": value, "rationale": ""})
+        time.sleep(rng.uniform(*THINK))
+        body = urlencode({"item": item, f"value-{item}": value})
         start = time.perf_counter()
         try:
             connection.request("POST", url, body=body, headers=headers)
@@ -166,7 +174,6 @@ def main() -> None:
             env=os.environ
             | {
                 "DEBUG": "false",
-                "SECRET_KEY": "bench-" * 10,
                 "SECURE_SSL_REDIRECT": "false",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SESSION_COOKIE_SECURE": "false",
@@ -212,7 +219,8 @@ def report(out: dict, elapsed: float) -> None:
     lines = [
         f"# Saving a rating under {CLIENTS} concurrent clients ({date.today().isoformat()})",
         "",
-        "gunicorn (5 sync workers) + PostgreSQL on 127.0.0.1, 2 cores; "
+        f"gunicorn (5 sync workers) + PostgreSQL on 127.0.0.1, 2 cores; think time "
+        f"{THINK[0]}–{THINK[1]} s between a client's saves; "
         f"{len(latencies):,} saves in {elapsed:.1f} s ({len(latencies) / elapsed:.0f}/s)",
         "",
         f"- latency p50 {quantiles[49] * 1000:.0f} ms, p95 {quantiles[94] * 1000:.0f} ms, "
@@ -225,7 +233,8 @@ def report(out: dict, elapsed: float) -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    (ROOT / "benchmarks" / "results" / "rating_load.md").write_text(text)
+    with (ROOT / "benchmarks" / "results" / "rating_load.md").open("a") as file:
+        file.write(text + "\n")
 
 
 if __name__ == "__main__":
