@@ -12,6 +12,7 @@ SEED: the same library gives the same proposals, ratings and KSBs.
   that the nearest current apprenticeship duty maps to.
 """
 
+import datetime
 import random
 from collections.abc import Callable
 
@@ -113,9 +114,23 @@ def _users(cycle: Cycle, role: Role) -> list:
     return [membership.user for membership in memberships.order_by("user__username")]
 
 
+# When the reference cycle ran each kind of workshop (July to October 2024).
+SCHEDULE = {
+    WorkshopKind.CAPTURE: ((2024, 7, 9), (2024, 7, 23)),
+    WorkshopKind.PROFICIENCY: ((2024, 8, 13), (2024, 9, 17)),
+    WorkshopKind.KSB: ((2024, 10, 1), (2024, 10, 22)),
+}
+
+
 def _workshop(cycle: Cycle, kind: str, title: str, role: Role) -> tuple[Workshop, bool]:
+    start, end = (
+        datetime.datetime(*day, 10, tzinfo=datetime.UTC) for day in SCHEDULE[kind]
+    )
     workshop, created = Workshop.objects.get_or_create(
-        cycle=cycle, kind=kind, is_demo=True, defaults={"title": title}
+        cycle=cycle,
+        kind=kind,
+        is_demo=True,
+        defaults={"title": title, "starts_at": start, "ends_at": end},
     )
     if created:
         Panellist.objects.bulk_create(
