@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "foresight",
     "workshops",
     "analysis",
+    "profiles",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,2 @@
+# Included at cycles/<int:cycle_id>/profiles/.
+urlpatterns: list = []
