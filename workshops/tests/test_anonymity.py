@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from workshops.anonymity import respondent_for
 from workshops.models import KsbContribution, ProposalVote, Rating, Workshop
 from workshops.results import close_round, open_round, store_round_consensus
-from workshops.tests.test_workshop_pages import (
+from workshops.tests.helpers import (
     items_of,
     on_panel,
     proficiency_workshop,

@@ -8,7 +8,7 @@ from django.core import mail
 from workshops.anonymity import respondent_for
 from workshops.models import Panellist, Rating, Round, Workshop
 from workshops.results import close_round, open_round, store_round_consensus
-from workshops.tests.test_workshop_pages import (
+from workshops.tests.helpers import (
     HTMX,
     items_of,
     on_panel,

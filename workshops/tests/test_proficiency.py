@@ -14,7 +14,7 @@ from foresight.models import Cycle, Role
 from workshops.anonymity import respondent_for
 from workshops.models import Panellist, Rating, Round, RoundStatus, Workshop
 from workshops.results import close_round, open_round, store_round_consensus
-from workshops.tests.test_workshop_pages import (
+from workshops.tests.helpers import (
     HTMX,
     items_of,
     on_panel,

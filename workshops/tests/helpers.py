@@ -1,0 +1,52 @@
+"""Shared set-up for the workshop page tests."""
+
+from conftest import join, make_user
+from foresight.models import Cycle, Role
+from workshops.models import Panellist, Round, RoundItem, Workshop, WorkshopKind
+
+
+def add_items(cycle: Cycle, capabilities: int = 2, levels: int = 2) -> None:
+    """Capabilities and role levels, so a first round asks their every pair."""
+    for number in range(levels):
+        cycle.role_levels.create(
+            name=f"Level group {number}",
+            min_academic_level=2 + number,
+            max_academic_level=2 + number,
+        )
+    for number in range(capabilities):
+        cycle.capabilities.create(text=f"Operate platform {number}.", origin="adopted")
+
+
+def proficiency_workshop(cycle: Cycle, **sizes) -> Workshop:
+    add_items(cycle, **sizes)
+    return Workshop.objects.create(
+        cycle=cycle, kind=WorkshopKind.PROFICIENCY, title="Proficiency workshop"
+    )
+
+
+def on_panel(workshop: Workshop, *names: str, role: Role = Role.EMPLOYER) -> list:
+    """New members of the workshop's cycle, each invited to its panel."""
+    users = []
+    for name in names:
+        user = make_user(name)
+        join(user, workshop.cycle, role)
+        Panellist.objects.create(workshop=workshop, user=user, group=role)
+        users.append(user)
+    return users
+
+
+def open_round(workshop: Workshop) -> Round:
+    from workshops.results import open_round
+
+    return open_round(workshop, carry_unresolved=False)
+
+
+def items_of(round: Round) -> list[RoundItem]:
+    return list(round.items.order_by("capability_id", "role_level__min_academic_level"))
+
+
+def url(workshop: Workshop, rest: str = "") -> str:
+    return f"/cycles/{workshop.cycle_id}/workshops/{workshop.pk}/{rest}"
+
+
+HTMX = {"HX-Request": "true"}
