@@ -179,11 +179,13 @@ def load_demo(
     """Create the demonstration cycle if it is missing, after the reference data it
     stands on. Returns (cycle, created)."""
     rows = read_demo_capabilities(demo_capabilities_path())
+    from profiles.demo import add_demo_profiles
     from workshops.demo import add_demo_workshops
 
     ensure_reference_data(progress, with_library=with_library)
     cycle, created = _load_cycle(rows)
     add_demo_workshops(cycle, progress)
+    add_demo_profiles(cycle, progress)
     return cycle, created
 
 

@@ -1,2 +1,8 @@
+from profiles.views import detail, iterations, matrix
+
 # Included at cycles/<int:cycle_id>/profiles/.
-urlpatterns: list = []
+urlpatterns = [
+    *iterations.urls,
+    *matrix.urls,
+    *detail.urls,
+]

@@ -7,110 +7,326 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('foresight', '0004_statement_search_index'),
+        ("foresight", "0004_statement_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Iteration',
+            name="Iteration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=100)),
-                ('is_final', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='iterations', to='foresight.cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=100)),
+                ("is_final", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="iterations",
+                        to="foresight.cycle",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cycle', 'number'],
+                "ordering": ["cycle", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('notes', models.TextField(blank=True)),
-                ('title_suggestions', models.JSONField(blank=True, default=list)),
-                ('derived_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='profiles.profile')),
-                ('iteration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profiles', to='profiles.iteration')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='foresight.supplychainpartner')),
-                ('role_level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='foresight.rolelevel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("notes", models.TextField(blank=True)),
+                ("title_suggestions", models.JSONField(blank=True, default=list)),
+                (
+                    "derived_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "iteration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profiles",
+                        to="profiles.iteration",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="foresight.supplychainpartner",
+                    ),
+                ),
+                (
+                    "role_level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="foresight.rolelevel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['iteration', 'role_level__min_academic_level', 'title', 'id'],
+                "ordering": [
+                    "iteration",
+                    "role_level__min_academic_level",
+                    "title",
+                    "id",
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProfileCapability',
+            name="ProfileCapability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proficiency', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(3)])),
-                ('explanation', models.TextField(blank=True)),
-                ('capability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foresight.cyclecapability')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='profiles.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "proficiency",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(3)]
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True)),
+                (
+                    "capability",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="foresight.cyclecapability",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['profile', 'capability_id'],
+                "ordering": ["profile", "capability_id"],
             },
         ),
         migrations.CreateModel(
-            name='ProfileChange',
+            name="ProfileChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rename', 'Rename'), ('add', 'Add a capability'), ('remove', 'Remove a capability'), ('uprate', 'Raise a proficiency'), ('downrate', 'Lower a proficiency'), ('merge', 'Merge two profiles'), ('split', 'Split a profile')], max_length=10)),
-                ('proficiency', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(3)])),
-                ('new_title', models.CharField(blank=True, max_length=200)),
-                ('rationale', models.TextField(blank=True, max_length=2000)),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('status', models.CharField(choices=[('open', 'Open for votes'), ('applied', 'Applied'), ('rejected', 'Rejected')], default='open', max_length=10)),
-                ('applied_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applied', to='profiles.iteration')),
-                ('capability', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foresight.cyclecapability')),
-                ('iteration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='profiles.iteration')),
-                ('moved_capabilities', models.ManyToManyField(blank=True, related_name='+', to='foresight.cyclecapability')),
-                ('other_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rename", "Rename"),
+                            ("add", "Add a capability"),
+                            ("remove", "Remove a capability"),
+                            ("uprate", "Raise a proficiency"),
+                            ("downrate", "Lower a proficiency"),
+                            ("merge", "Merge two profiles"),
+                            ("split", "Split a profile"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "proficiency",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(3)],
+                    ),
+                ),
+                ("new_title", models.CharField(blank=True, max_length=200)),
+                ("rationale", models.TextField(blank=True, max_length=2000)),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open for votes"),
+                            ("applied", "Applied"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "applied_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="applied",
+                        to="profiles.iteration",
+                    ),
+                ),
+                (
+                    "capability",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="foresight.cyclecapability",
+                    ),
+                ),
+                (
+                    "iteration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="profiles.iteration",
+                    ),
+                ),
+                (
+                    "moved_capabilities",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="foresight.cyclecapability"
+                    ),
+                ),
+                (
+                    "other_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['iteration', 'id'],
+                "ordering": ["iteration", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeVote',
+            name="ChangeVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('respondent', models.CharField(max_length=32)),
-                ('accept', models.BooleanField()),
-                ('rationale', models.TextField(blank=True, max_length=2000)),
-                ('change', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='profiles.profilechange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("respondent", models.CharField(max_length=32)),
+                ("accept", models.BooleanField()),
+                ("rationale", models.TextField(blank=True, max_length=2000)),
+                (
+                    "change",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="profiles.profilechange",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='iteration',
-            constraint=models.UniqueConstraint(fields=('cycle', 'number'), name='unique_iteration'),
+            model_name="iteration",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "number"), name="unique_iteration"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='iteration',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_final', True)), fields=('cycle',), name='one_final_iteration'),
+            model_name="iteration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_final", True)),
+                fields=("cycle",),
+                name="one_final_iteration",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='profilecapability',
-            constraint=models.UniqueConstraint(fields=('profile', 'capability'), name='unique_profile_capability'),
+            model_name="profilecapability",
+            constraint=models.UniqueConstraint(
+                fields=("profile", "capability"), name="unique_profile_capability"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='profilecapability',
-            constraint=models.CheckConstraint(condition=models.Q(('proficiency__lte', 3)), name='profile_proficiency_on_scale'),
+            model_name="profilecapability",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("proficiency__lte", 3)),
+                name="profile_proficiency_on_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='changevote',
-            constraint=models.UniqueConstraint(fields=('change', 'respondent'), name='unique_change_vote'),
+            model_name="changevote",
+            constraint=models.UniqueConstraint(
+                fields=("change", "respondent"), name="unique_change_vote"
+            ),
         ),
     ]

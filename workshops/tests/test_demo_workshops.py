@@ -77,3 +77,28 @@ def test_load_demo_adds_the_workshops_once(db):
     proficiency = cycle.workshops.get(kind="proficiency")
     assert proficiency.panellists.count() == 8
     assert Rating.objects.filter(item__round__workshop=proficiency).count() > 16 * 4 * 7
+
+
+def test_load_demo_refines_the_prototype_into_a_final_iteration(db):
+    from profiles.demo import FINAL_TITLES
+    from profiles.models import ChangeStatus, ProfileChange
+
+    call_command("load_demo", without_library=True)
+    call_command("load_demo", without_library=True)
+
+    cycle = Cycle.objects.get(is_demo=True)
+    iterations = list(cycle.iterations.order_by("number"))
+    assert iterations[0].name == "Prototype"
+    final = cycle.iterations.get(is_final=True)
+    assert final == iterations[-1] and final.name == "Final"
+    wanted = {title for titles in FINAL_TITLES.values() for title in titles}
+    titles = set(final.profiles.values_list("title", flat=True))
+    # With the 16 known capabilities alone some role levels are too small to
+    # reach every reference profile; each profile that is named has a reference title.
+    assert titles <= wanted
+    assert len(titles) >= 10
+    applied = ProfileChange.objects.filter(
+        iteration__cycle=cycle, status=ChangeStatus.APPLIED
+    )
+    assert applied.filter(kind="rename").exists()
+    assert all(change.applied_in_id for change in applied)
