@@ -102,3 +102,20 @@ def test_load_demo_refines_the_prototype_into_a_final_iteration(db):
     )
     assert applied.filter(kind="rename").exists()
     assert all(change.applied_in_id for change in applied)
+
+
+def test_a_reference_sized_demo_ends_with_the_25_reference_profiles(
+    reference_sized_cycle,
+):
+    from profiles.demo import FINAL_TITLES, add_demo_profiles
+
+    add_proficiency_workshop(reference_sized_cycle, progress=lambda _: None)
+    add_demo_profiles(reference_sized_cycle, progress=lambda _: None)
+
+    final = reference_sized_cycle.iterations.get(is_final=True)
+    shown = sorted(final.profiles.values_list("role_level__name", "title"))
+    wanted = sorted(
+        (level, title) for level, titles in FINAL_TITLES.items() for title in titles
+    )
+    assert shown == wanted
+    assert len(shown) == 25
