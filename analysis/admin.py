@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from analysis.models import Duty, Framework, Ksb, Standard, StandardVersion
+from analysis.models import (
+    Duty,
+    Framework,
+    Ksb,
+    Match,
+    MatchRun,
+    ReviewDecision,
+    Standard,
+    StandardVersion,
+)
 
 
 @admin.register(Framework)
@@ -59,3 +68,36 @@ class KsbAdmin(admin.ModelAdmin):
     list_select_related = ["version__standard"]
     search_fields = ["text", "version__standard__reference", "ksb_id"]
     raw_id_fields = ["version"]
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "cycle",
+        "status",
+        "engine",
+        "model",
+        "threshold",
+        "launched_at",
+    ]
+    list_filter = ["status", "engine"]
+    list_select_related = ["cycle"]
+    readonly_fields = ["batches_total", "batches_done", "started_at", "finished_at"]
+    raw_id_fields = ["versions"]
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["run", "capability", "duty", "score", "verdict"]
+    list_filter = ["verdict"]
+    list_select_related = ["run", "capability", "duty"]
+    raw_id_fields = ["run", "capability", "duty"]
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(admin.ModelAdmin):
+    list_display = ["match", "decision", "reviewer", "decided_at"]
+    list_filter = ["decision"]
+    list_select_related = ["match", "reviewer"]
+    raw_id_fields = ["match"]

@@ -1,6 +1,7 @@
 """Provision: reference frameworks of current education (IfATE standards by
 default), their standards, versions, duties and KSB statements."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -158,3 +159,115 @@ class Ksb(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    COMPLETE = "complete", "Complete"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MatchRun(models.Model):
+    """One map-and-gap analysis of a cycle's capabilities against provision.
+
+    Everything needed to compare two runs is recorded: engine and model, the
+    threshold, which standards and their data date, who launched it and when.
+    A run is shown as complete only when every batch has been stored.
+    """
+
+    cycle = models.ForeignKey(
+        "foresight.Cycle", on_delete=models.CASCADE, related_name="match_runs"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    # The versions compared (current approved ones by default, or a chosen subset).
+    versions = models.ManyToManyField(StandardVersion, related_name="+")
+    engine = models.CharField(max_length=40, default="embeddings")
+    model = models.CharField(max_length=100)
+    threshold = models.FloatField(default=0.54)
+    use_judge = models.BooleanField(default=False)
+    judge_model = models.CharField(max_length=100, blank=True)
+    data_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    stage = models.CharField(max_length=100, blank=True)
+    batches_total = models.PositiveIntegerField(default=0)
+    batches_done = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    launched_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-launched_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=0, threshold__lte=1),
+                name="match_run_threshold_0_1",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.cycle} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.batches_total:
+            return 0
+        return round(100 * self.batches_done / self.batches_total)
+
+
+class Match(models.Model):
+    """A stored candidate pair: a capability against a duty, with its score."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches")
+    capability = models.ForeignKey(
+        "foresight.CycleCapability", on_delete=models.CASCADE, related_name="+"
+    )
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    # The LLM judge's verdict, beside the score and never replacing it.
+    verdict = models.CharField(max_length=12, blank=True)
+    verdict_rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "capability_id", "rank"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "capability", "duty"], name="unique_match"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.capability_id} ~ {self.duty_id}: {self.score:.2f}"
+
+
+class Decision(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    REJECT = "reject", "Reject"
+    PARTIAL = "partial", "Partial"
+
+
+class ReviewDecision(models.Model):
+    """A reviewer's decision on a match; later decisions keep the earlier ones."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["match", "-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} on {self.match_id}"
