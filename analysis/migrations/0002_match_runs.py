@@ -6,78 +6,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analysis', '0001_initial'),
-        ('foresight', '0004_statement_search_index'),
+        ("analysis", "0001_initial"),
+        ("foresight", "0004_statement_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(default='embeddings', max_length=40)),
-                ('model', models.CharField(max_length=100)),
-                ('threshold', models.FloatField(default=0.54)),
-                ('use_judge', models.BooleanField(default=False)),
-                ('judge_model', models.CharField(blank=True, max_length=100)),
-                ('data_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('complete', 'Complete'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=10)),
-                ('stage', models.CharField(blank=True, max_length=100)),
-                ('batches_total', models.PositiveIntegerField(default=0)),
-                ('batches_done', models.PositiveIntegerField(default=0)),
-                ('failure', models.TextField(blank=True)),
-                ('launched_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_runs', to='foresight.cycle')),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='analysis.framework')),
-                ('launched_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('versions', models.ManyToManyField(related_name='+', to='analysis.standardversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("engine", models.CharField(default="embeddings", max_length=40)),
+                ("model", models.CharField(max_length=100)),
+                ("threshold", models.FloatField(default=0.54)),
+                ("use_judge", models.BooleanField(default=False)),
+                ("judge_model", models.CharField(blank=True, max_length=100)),
+                ("data_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("complete", "Complete"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=100)),
+                ("batches_total", models.PositiveIntegerField(default=0)),
+                ("batches_done", models.PositiveIntegerField(default=0)),
+                ("failure", models.TextField(blank=True)),
+                ("launched_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_runs",
+                        to="foresight.cycle",
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="analysis.framework",
+                    ),
+                ),
+                (
+                    "launched_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "versions",
+                    models.ManyToManyField(
+                        related_name="+", to="analysis.standardversion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-launched_at', '-id'],
+                "ordering": ["-launched_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Match',
+            name="Match",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('verdict', models.CharField(blank=True, max_length=12)),
-                ('verdict_rationale', models.TextField(blank=True)),
-                ('capability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='foresight.cyclecapability')),
-                ('duty', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='analysis.duty')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='analysis.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("verdict", models.CharField(blank=True, max_length=12)),
+                ("verdict_rationale", models.TextField(blank=True)),
+                (
+                    "capability",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="foresight.cyclecapability",
+                    ),
+                ),
+                (
+                    "duty",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="analysis.duty",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="analysis.matchrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'matches',
-                'ordering': ['run', 'capability_id', 'rank'],
+                "verbose_name_plural": "matches",
+                "ordering": ["run", "capability_id", "rank"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('accept', 'Accept'), ('reject', 'Reject'), ('partial', 'Partial')], max_length=10)),
-                ('comment', models.TextField(blank=True, max_length=2000)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('match', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='analysis.match')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("accept", "Accept"),
+                            ("reject", "Reject"),
+                            ("partial", "Partial"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=2000)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "match",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="analysis.match",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['match', '-decided_at', '-id'],
+                "ordering": ["match", "-decided_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='matchrun',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold__gte', 0), ('threshold__lte', 1)), name='match_run_threshold_0_1'),
+            model_name="matchrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("threshold__gte", 0), ("threshold__lte", 1)),
+                name="match_run_threshold_0_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='match',
-            constraint=models.UniqueConstraint(fields=('run', 'capability', 'duty'), name='unique_match'),
+            model_name="match",
+            constraint=models.UniqueConstraint(
+                fields=("run", "capability", "duty"), name="unique_match"
+            ),
         ),
     ]
