@@ -119,3 +119,30 @@ def test_a_reference_sized_demo_ends_with_the_25_reference_profiles(
     )
     assert shown == wanted
     assert len(shown) == 25
+
+
+def test_the_form_and_console_stay_bounded_at_the_reference_size(
+    client, reference_sized_cycle, convener, django_assert_max_num_queries
+):
+    from workshops.results import open_round
+    from workshops.tests.helpers import url
+
+    workshop = Workshop.objects.create(
+        cycle=reference_sized_cycle, kind=WorkshopKind.PROFICIENCY, title="Full size"
+    )
+    employers = reference_sized_cycle.memberships.filter(role=Role.EMPLOYER)
+    for membership in employers:
+        workshop.panellists.create(user=membership.user, group=Role.EMPLOYER)
+    first = open_round(workshop, carry_unresolved=False)
+    assert first.items.count() == 137 * 4
+    employer = employers.first().user
+
+    client.force_login(employer)
+    with django_assert_max_num_queries(14):
+        form = client.get(url(workshop, "proficiency/"))
+    client.force_login(convener)
+    with django_assert_max_num_queries(11):
+        console = client.get(url(workshop, "console/"))
+
+    assert form.status_code == console.status_code == 200
+    assert "0 of 548" in form.content.decode()
