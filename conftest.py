@@ -1,6 +1,8 @@
 """The usual cast, set up once per test: a convener with a cycle, panellists of
 that cycle, and an outsider who convenes another cycle."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -82,3 +84,18 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+def require_live_worker() -> None:
+    """Skip (fail under CI) unless a Celery worker answers on REDIS_URL."""
+    from django.conf import settings
+
+    from foresight.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("REDIS_URL is not set: no worker to talk to")
+    if not app.control.ping(timeout=3):
+        message = "no Celery worker answered on REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

@@ -1,10 +1,8 @@
-import os
 import time
 
 import pytest
-from django.conf import settings
 
-from foresight.celery import app as celery_app
+from conftest import require_live_worker
 from foresight.models import CycleSummary
 from foresight.tasks import refresh_cycle_summary
 
@@ -50,16 +48,6 @@ def test_recount_runs_in_process_after_commit(
     assert response.status_code == 200
     assert len(callbacks) == 1
     assert CycleSummary.objects.get(cycle=cycle).counts["partners"] == 1
-
-
-def require_live_worker() -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.skip("REDIS_URL is not set: no worker to talk to")
-    if not celery_app.control.ping(timeout=3):
-        message = "no Celery worker answered on REDIS_URL"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 @pytest.mark.celery_worker
