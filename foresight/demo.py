@@ -179,6 +179,7 @@ def load_demo(
     """Create the demonstration cycle if it is missing, after the reference data it
     stands on. Returns (cycle, created)."""
     rows = read_demo_capabilities(demo_capabilities_path())
+    from analysis.demo import add_demo_match_run
     from profiles.demo import add_demo_profiles
     from workshops.demo import add_demo_workshops
 
@@ -186,6 +187,7 @@ def load_demo(
     cycle, created = _load_cycle(rows)
     add_demo_workshops(cycle, progress)
     add_demo_profiles(cycle, progress)
+    add_demo_match_run(cycle, progress)
     return cycle, created
 
 

@@ -7,46 +7,12 @@ from django.core.management import CommandError, call_command
 
 from analysis import runs
 from analysis.models import (
-    Duty,
-    Framework,
     Match,
     MatchRun,
     RunStatus,
-    Standard,
-    StandardVersion,
 )
 from analysis.tasks import start_match_run
 from conftest import require_live_worker
-
-DUTIES = [
-    "Develop and validate analytical assays for cell therapy products.",
-    "Operate and maintain automated bioreactor systems.",
-    "Plan stock levels and manage the supply of materials.",
-    "Drive a forklift truck in a warehouse.",
-]
-
-
-@pytest.fixture
-def provision(db) -> list[Duty]:
-    framework = Framework.objects.create(slug="ifate", name="IfATE")
-    standard = Standard.objects.create(framework=framework, reference="ST1", title="T")
-    version = StandardVersion.objects.create(
-        standard=standard, version="1.0", title="T", is_current=True, has_duties=True
-    )
-    return [
-        Duty.objects.create(version=version, code=f"D{n}", text=text)
-        for n, text in enumerate(DUTIES, start=1)
-    ]
-
-
-@pytest.fixture
-def capabilities(cycle) -> list:
-    texts = [
-        "Develop assays to monitor cell characteristics.",
-        "Operate automated cell processing equipment.",
-        "Write poetry about the sea.",
-    ]
-    return [cycle.capabilities.create(text=text, origin="adopted") for text in texts]
 
 
 def test_a_run_stores_the_top_matches_and_completes(
