@@ -89,3 +89,35 @@ def test_the_demo_run_is_added_once_with_review_decisions(
     run = cycle.match_runs.get()
     assert run.status == "complete"
     assert ReviewDecision.objects.filter(match__run=run).count() == 6
+
+
+def test_profiles_are_assessed_against_their_level_eligible_standards(
+    run, cycle, capabilities
+):
+    from analysis.fit_report import assess_iteration
+    from profiles.models import Iteration, Profile, ProfileCapability
+
+    run.versions.update(level=4)
+    scientists = cycle.role_levels.create(
+        name="Scientists", min_academic_level=5, max_academic_level=6
+    )
+    managers = cycle.role_levels.create(
+        name="Managers", min_academic_level=7, max_academic_level=7
+    )
+    iteration = Iteration.objects.create(
+        cycle=cycle, number=1, name="Final", is_final=True
+    )
+    for role_level, title in [(scientists, "Scientist"), (managers, "Manager")]:
+        profile = Profile.objects.create(
+            iteration=iteration, title=title, role_level=role_level
+        )
+        ProfileCapability.objects.create(
+            profile=profile, capability=capabilities[1], proficiency=2
+        )
+
+    results = dict(assess_iteration(run, iteration))
+
+    # Level 4 is within one of 5-6, not of 7.
+    assert results["Scientist"].best is not None
+    assert results["Manager"].best is None
+    assert results["Manager"].unserved == frozenset({capabilities[1].pk})

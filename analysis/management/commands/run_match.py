@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from analysis import runs
+from analysis.fit_report import assess_iteration
 from analysis.tasks import start_match_run
 from foresight.models import Cycle
 
@@ -42,3 +43,16 @@ class Command(BaseCommand):
             f"{counts['served']} of {counts['capabilities']} capabilities served, "
             f"{counts['not_served']} not served at threshold {run.threshold}."
         )
+        iteration = found.iterations.filter(is_final=True).first()
+        if iteration is None:
+            return
+        for title, result in assess_iteration(run, iteration):
+            best = result.best
+            where = (
+                f"{best.reference} fit {best.fit:.0%}"
+                if best
+                else "no eligible standard"
+            )
+            self.stdout.write(
+                f"  {title}: best {where}, {result.suitability} suitability"
+            )
