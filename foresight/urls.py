@@ -32,6 +32,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/members/", people.members, name="members"),
     path("cycles/<int:cycle_id>/workshops/", include("workshops.urls")),
     path("cycles/<int:cycle_id>/profiles/", include("profiles.urls")),
+    path("cycles/<int:cycle_id>/review/", include("analysis.review_urls")),
     path("invitations/<str:token>/", people.invitation, name="invitation"),
     path("about/", cycles.about, name="about"),
     path(

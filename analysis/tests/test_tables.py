@@ -121,3 +121,13 @@ def test_profiles_are_assessed_against_their_level_eligible_standards(
     assert results["Scientist"].best is not None
     assert results["Manager"].best is None
     assert results["Manager"].unserved == frozenset({capabilities[1].pk})
+
+
+def test_the_cycle_home_links_reviewers_to_a_complete_runs_queue(
+    client, run, cycle, convener
+):
+    client.force_login(convener)
+
+    page = client.get(f"/cycles/{cycle.pk}/").content.decode()
+
+    assert f'href="/cycles/{cycle.pk}/review/{run.pk}/"' in page

@@ -72,6 +72,8 @@ def cycle_home(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "solutions": cycle.solutions.all(),
         "summary": summary,
         "stage_changes": cycle.stage_changes.select_related("changed_by")[:10],
+        "can_review": bool(cycle.user_roles & {Role.CONVENER, Role.REVIEWER}),
+        "match_runs": cycle.match_runs.all()[:5],
         "stage_form": StageForm(),
     }
     return render(request, "foresight/cycle_home.html", context)
