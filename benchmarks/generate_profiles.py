@@ -27,17 +27,14 @@ import os
 import platform
 import random
 import re
-import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "generate_profiles.md"
@@ -67,31 +64,7 @@ REPEATS = 3
 
 sys.path.insert(0, str(ROOT))
 
-
-def throwaway_database(url: str) -> tuple[str, Callable[[], None]]:
-    """A DATABASE_URL for an empty database, and how to remove it."""
-    if not url.startswith(("postgres", "pgsql")):
-        path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-
-    import psycopg
-
-    parts = urlsplit(url)._replace(scheme="postgresql")
-    server = urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(sql: str) -> None:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(sql)
-
-    execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    execute(f"CREATE DATABASE {BENCH_DATABASE}")
-    bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-    return bench_url, lambda: execute(f"DROP DATABASE {BENCH_DATABASE} WITH (FORCE)")
-
-
-def max_rss_mib() -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from support import max_rss_mib, throwaway_database  # noqa: E402
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -522,7 +495,7 @@ def save(section: str) -> None:
 
 
 def main() -> None:
-    url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""))
+    url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), BENCH_DATABASE)
     os.environ["DATABASE_URL"] = url
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DEBUG", "true")
