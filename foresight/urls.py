@@ -33,6 +33,8 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/workshops/", include("workshops.urls")),
     path("cycles/<int:cycle_id>/profiles/", include("profiles.urls")),
     path("cycles/<int:cycle_id>/review/", include("analysis.review_urls")),
+    path("cycles/<int:cycle_id>/insights/", include("analysis.insight_urls")),
+    path("cycles/<int:cycle_id>/runs/", include("analysis.run_urls")),
     path("invitations/<str:token>/", people.invitation, name="invitation"),
     path("about/", cycles.about, name="about"),
     path(

@@ -1,0 +1,397 @@
+"""Insight pages of a complete match run: tables to read, filter and download.
+
+Conveners and reviewers see them at any stage; readers once the cycle reaches
+Communicate; other members get a 403 and outsiders a 404. Each page takes
+`?run=<id>` (the latest complete run by default) and `?format=csv`, which
+downloads the rows the filters leave.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from analysis import fit
+from analysis.fit_report import assess_iteration
+from analysis.matching import at_or_above
+from analysis.models import Decision, Match, MatchRun, RunStatus, StandardVersion
+from analysis.tables import (
+    ORGANISATIONAL_COLUMNS,
+    latest_decision_by_match,
+    organisational_capabilities,
+)
+from foresight.access import cycle_for
+from foresight.models import Cycle, Function, Role, Stage
+from profiles.models import Iteration
+
+PER_PAGE = 50
+ALWAYS = {Role.CONVENER, Role.REVIEWER}
+SERVED = [("", "Served or not"), ("yes", "Served"), ("no", "Not served")]
+BANDS = [("", "Any suitability")] + [
+    (band.value, band.value) for band in fit.Suitability
+]
+
+
+def _insight_cycle(user, cycle_id: int) -> Cycle:
+    cycle = cycle_for(user, cycle_id)
+    if cycle.user_roles & ALWAYS:
+        return cycle
+    published = Stage.position(cycle.stage) >= Stage.position(Stage.COMMUNICATE)
+    if Role.READER in cycle.user_roles and published:
+        return cycle
+    raise PermissionDenied("These insights open to readers at the Communicate stage.")
+
+
+def _run_of(request: HttpRequest, cycle: Cycle) -> MatchRun | None:
+    runs = MatchRun.objects.filter(cycle=cycle, status=RunStatus.COMPLETE)
+    chosen = request.GET.get("run")
+    if not chosen:
+        return runs.order_by("-finished_at", "-id").first()
+    if not chosen.isdigit():
+        raise Http404
+    return get_object_or_404(runs, pk=int(chosen))
+
+
+def _csv(name: str, run: MatchRun, columns: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{name}-run-{run.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return response
+
+
+def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context["query"] = query.urlencode()
+    cycle = context["cycle"]
+    context["runs"] = MatchRun.objects.filter(
+        cycle=cycle, status=RunStatus.COMPLETE
+    ).order_by("-finished_at", "-id")
+    name = f"analysis/{template}.html"
+    return render(request, f"{name}#results" if request.htmx else name, context)
+
+
+def _contains(text: str, words: str) -> bool:
+    return words.casefold() in text.casefold()
+
+
+class CapabilityFilter(forms.Form):
+    function = forms.ChoiceField(required=False)
+    served = forms.ChoiceField(required=False, choices=SERVED)
+    q = forms.CharField(required=False, label="Statement contains", max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = Function.objects.order_by("position").values_list("name", flat=True)
+        choices = [("", "Any function")] + [(name, name) for name in names]
+        self.fields["function"].choices = choices
+
+    def apply(self, rows: list) -> list:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("function"):
+            rows = [row for row in rows if row.function == data["function"]]
+        if data.get("served"):
+            wanted = data["served"] == "yes"
+            rows = [row for row in rows if row.served == wanted]
+        if data.get("q"):
+            rows = [row for row in rows if _contains(row.capability, data["q"])]
+        return rows
+
+
+@login_required
+def insight_capabilities(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    form = CapabilityFilter(request.GET or None)
+    rows = form.apply(organisational_capabilities(run)) if run else []
+
+    if run and request.GET.get("format") == "csv":
+        table = [row.as_csv() for row in rows]
+        return _csv("capabilities", run, ORGANISATIONAL_COLUMNS, table)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cycle": cycle, "run": run, "form": form, "page": page}
+    return _page(request, "insight_capabilities", context)
+
+
+MATCHED_COLUMNS = [
+    "ref",
+    "capability",
+    "standard",
+    "standard_title",
+    "level",
+    "duty_code",
+    "duty",
+    "score",
+    "decision",
+]
+
+
+@dataclass
+class MatchedRow:
+    ref: str
+    capability_id: int
+    capability: str
+    standard: str
+    standard_title: str
+    level: int | None
+    duty_code: str
+    duty: str
+    score: float
+    decision: str
+
+    def as_csv(self) -> list:
+        level = "" if self.level is None else self.level
+        return [
+            self.ref,
+            self.capability,
+            self.standard,
+            self.standard_title,
+            level,
+            self.duty_code,
+            self.duty,
+            f"{self.score:.4f}",
+            self.decision,
+        ]
+
+
+def matched_duties(run: MatchRun) -> list[MatchedRow]:
+    """Each capability's matched duties after review: at or above the threshold
+    or accepted, never rejected; by capability, then best score first."""
+    decisions = latest_decision_by_match(run)
+    matches = Match.objects.filter(run=run).select_related(
+        "capability", "duty__version__standard"
+    )
+    rows = []
+    for match in matches.order_by("capability_id", "rank"):
+        decision = decisions.get(match.pk, "")
+        if decision == Decision.REJECT:
+            continue
+        if decision != Decision.ACCEPT and not at_or_above(match.score, run.threshold):
+            continue
+        version = match.duty.version
+        rows.append(
+            MatchedRow(
+                ref=match.capability.ref,
+                capability_id=match.capability_id,
+                capability=match.capability.text,
+                standard=version.standard.reference,
+                standard_title=version.standard.title,
+                level=version.level or version.standard.level,
+                duty_code=match.duty.code,
+                duty=match.duty.text,
+                score=match.score,
+                decision=decision,
+            )
+        )
+    return rows
+
+
+class MatchedFilter(forms.Form):
+    standard = forms.CharField(required=False, label="Standard reference")
+    q = forms.CharField(required=False, label="Capability contains", max_length=200)
+
+    def apply(self, rows: list) -> list:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("standard"):
+            wanted = data["standard"].strip().casefold()
+            rows = [row for row in rows if row.standard.casefold() == wanted]
+        if data.get("q"):
+            rows = [row for row in rows if _contains(row.capability, data["q"])]
+        return rows
+
+
+@login_required
+def insight_matched(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    form = MatchedFilter(request.GET or None)
+    rows = form.apply(matched_duties(run)) if run else []
+
+    if run and request.GET.get("format") == "csv":
+        table = [row.as_csv() for row in rows]
+        return _csv("matched", run, MATCHED_COLUMNS, table)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cycle": cycle, "run": run, "form": form, "page": page}
+    return _page(request, "insight_matched", context)
+
+
+FIT_COLUMNS = [
+    "profile",
+    "suitability",
+    "rank",
+    "standard",
+    "standard_title",
+    "fit",
+    "surplus",
+]
+
+
+@dataclass
+class FitRow:
+    profile: str
+    suitability: str
+    rank: int | None
+    standard: str
+    standard_title: str
+    fit: float | None
+    surplus: float | None
+
+    def as_csv(self) -> list:
+        return [
+            self.profile,
+            self.suitability,
+            "" if self.rank is None else self.rank,
+            self.standard,
+            self.standard_title,
+            "" if self.fit is None else f"{self.fit:.4f}",
+            "" if self.surplus is None else f"{self.surplus:.4f}",
+        ]
+
+
+def _standard_titles(run: MatchRun) -> dict[str, str]:
+    versions = StandardVersion.objects.filter(pk__in=run.versions.values("pk"))
+    pairs = versions.values_list("standard__reference", "standard__title")
+    return dict(pairs)
+
+
+def _final_assessment(run: MatchRun) -> list[tuple[str, fit.ProfileFit]] | None:
+    iteration = Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
+    return None if iteration is None else assess_iteration(run, iteration)
+
+
+def fit_rows(run: MatchRun, assessed) -> list[FitRow]:
+    """One row per profile and top standard; a profile with none keeps one row."""
+    titles = _standard_titles(run)
+    rows = []
+    for title, profile_fit in assessed:
+        band = str(profile_fit.suitability)
+        if not profile_fit.top:
+            rows.append(FitRow(title, band, None, "", "", None, None))
+        for rank, standard in enumerate(profile_fit.top, start=1):
+            rows.append(
+                FitRow(
+                    profile=title,
+                    suitability=band,
+                    rank=rank,
+                    standard=standard.reference,
+                    standard_title=titles.get(standard.reference, ""),
+                    fit=standard.fit,
+                    surplus=standard.surplus,
+                )
+            )
+    return rows
+
+
+class ProfileFilter(forms.Form):
+    suitability = forms.ChoiceField(required=False, choices=BANDS)
+    q = forms.CharField(required=False, label="Profile contains", max_length=200)
+
+    def apply(self, rows: list) -> list:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("suitability"):
+            rows = [row for row in rows if row.suitability == data["suitability"]]
+        if data.get("q"):
+            rows = [row for row in rows if _contains(row.profile, data["q"])]
+        return rows
+
+
+@login_required
+def insight_fit(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    form = ProfileFilter(request.GET or None)
+    assessed = _final_assessment(run) if run else None
+    rows = form.apply(fit_rows(run, assessed)) if assessed is not None else []
+
+    if assessed is not None and request.GET.get("format") == "csv":
+        table = [row.as_csv() for row in rows]
+        return _csv("fit", run, FIT_COLUMNS, table)
+    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
+    context["has_final"] = assessed is not None
+    return _page(request, "insight_fit", context)
+
+
+PRIORITY_COLUMNS = [
+    "priority",
+    "profile",
+    "unserved",
+    "best_standard",
+    "best_standard_title",
+    "best_fit",
+    "best_surplus",
+    "suitability",
+]
+
+
+@dataclass
+class PriorityRow:
+    priority: int
+    profile: str
+    unserved: int
+    best_standard: str
+    best_standard_title: str
+    best_fit: float
+    best_surplus: float | None
+    suitability: str
+
+    def as_csv(self) -> list:
+        surplus = "" if self.best_surplus is None else f"{self.best_surplus:.4f}"
+        return [
+            self.priority,
+            self.profile,
+            self.unserved,
+            self.best_standard,
+            self.best_standard_title,
+            f"{self.best_fit:.4f}",
+            surplus,
+            self.suitability,
+        ]
+
+
+def priority_rows(run: MatchRun, assessed) -> list[PriorityRow]:
+    """Profiles in fit.priorities order: most unserved capabilities first."""
+    titles = _standard_titles(run)
+    names = {profile_fit.reference: title for title, profile_fit in assessed}
+    ranked = fit.priorities(profile_fit for _, profile_fit in assessed)
+    rows = []
+    for position, profile_fit in enumerate(ranked, start=1):
+        best = profile_fit.best
+        reference = best.reference if best else ""
+        rows.append(
+            PriorityRow(
+                priority=position,
+                profile=names[profile_fit.reference],
+                unserved=len(profile_fit.unserved),
+                best_standard=reference,
+                best_standard_title=titles.get(reference, ""),
+                best_fit=profile_fit.best_fit,
+                best_surplus=best.surplus if best else None,
+                suitability=str(profile_fit.suitability),
+            )
+        )
+    return rows
+
+
+@login_required
+def insight_priorities(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    form = ProfileFilter(request.GET or None)
+    assessed = _final_assessment(run) if run else None
+    rows = form.apply(priority_rows(run, assessed)) if assessed is not None else []
+
+    if assessed is not None and request.GET.get("format") == "csv":
+        table = [row.as_csv() for row in rows]
+        return _csv("priorities", run, PRIORITY_COLUMNS, table)
+    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
+    context["has_final"] = assessed is not None
+    return _page(request, "insight_priorities", context)
