@@ -109,17 +109,14 @@ class CapabilityFilter(forms.Form):
 
 @login_required
 def insight_capabilities(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
-    form = CapabilityFilter(request.GET or None)
-    rows = form.apply(organisational_capabilities(run)) if run else []
-
-    if run and request.GET.get("format") == "csv":
-        table = [row.as_csv() for row in rows]
-        return _csv("capabilities", run, ORGANISATIONAL_COLUMNS, table)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"cycle": cycle, "run": run, "form": form, "page": page}
-    return _page(request, "insight_capabilities", context)
+    return _run_table(
+        request,
+        cycle_id,
+        "capabilities",
+        CapabilityFilter,
+        organisational_capabilities,
+        ORGANISATIONAL_COLUMNS,
+    )
 
 
 MATCHED_COLUMNS = [
@@ -211,17 +208,9 @@ class MatchedFilter(forms.Form):
 
 @login_required
 def insight_matched(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
-    form = MatchedFilter(request.GET or None)
-    rows = form.apply(matched_duties(run)) if run else []
-
-    if run and request.GET.get("format") == "csv":
-        table = [row.as_csv() for row in rows]
-        return _csv("matched", run, MATCHED_COLUMNS, table)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"cycle": cycle, "run": run, "form": form, "page": page}
-    return _page(request, "insight_matched", context)
+    return _run_table(
+        request, cycle_id, "matched", MatchedFilter, matched_duties, MATCHED_COLUMNS
+    )
 
 
 FIT_COLUMNS = [
@@ -306,18 +295,7 @@ class ProfileFilter(forms.Form):
 
 @login_required
 def insight_fit(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
-    form = ProfileFilter(request.GET or None)
-    assessed = _final_assessment(run) if run else None
-    rows = form.apply(fit_rows(run, assessed)) if assessed is not None else []
-
-    if assessed is not None and request.GET.get("format") == "csv":
-        table = [row.as_csv() for row in rows]
-        return _csv("fit", run, FIT_COLUMNS, table)
-    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
-    context["has_final"] = assessed is not None
-    return _page(request, "insight_fit", context)
+    return _profile_table(request, cycle_id, "fit", fit_rows, FIT_COLUMNS)
 
 
 PRIORITY_COLUMNS = [
@@ -383,15 +361,35 @@ def priority_rows(run: MatchRun, assessed) -> list[PriorityRow]:
 
 @login_required
 def insight_priorities(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _profile_table(
+        request, cycle_id, "priorities", priority_rows, PRIORITY_COLUMNS
+    )
+
+
+def _run_table(request, cycle_id, name, form_class, rows_of, columns) -> HttpResponse:
+    """A paginated table of a run's rows: filtered, or the same rows as CSV."""
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    form = form_class(request.GET or None)
+    rows = form.apply(rows_of(run)) if run else []
+
+    if run and request.GET.get("format") == "csv":
+        return _csv(name, run, columns, [row.as_csv() for row in rows])
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cycle": cycle, "run": run, "form": form, "page": page}
+    return _page(request, f"insight_{name}", context)
+
+
+def _profile_table(request, cycle_id, name, rows_of, columns) -> HttpResponse:
+    """A table per profile of the final iteration, against the chosen run."""
     cycle = _insight_cycle(request.user, cycle_id)
     run = _run_of(request, cycle)
     form = ProfileFilter(request.GET or None)
     assessed = _final_assessment(run) if run else None
-    rows = form.apply(priority_rows(run, assessed)) if assessed is not None else []
+    rows = form.apply(rows_of(run, assessed)) if assessed is not None else []
 
     if assessed is not None and request.GET.get("format") == "csv":
-        table = [row.as_csv() for row in rows]
-        return _csv("priorities", run, PRIORITY_COLUMNS, table)
+        return _csv(name, run, columns, [row.as_csv() for row in rows])
     context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
     context["has_final"] = assessed is not None
-    return _page(request, "insight_priorities", context)
+    return _page(request, f"insight_{name}", context)
