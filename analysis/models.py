@@ -271,3 +271,23 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} on {self.match_id}"
+
+
+class ThresholdChange(models.Model):
+    """A convener's change of a complete run's threshold (e.g. to the optimised one)."""
+
+    run = models.ForeignKey(
+        MatchRun, on_delete=models.CASCADE, related_name="threshold_changes"
+    )
+    old = models.FloatField()
+    new = models.FloatField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id}: {self.old} → {self.new}"

@@ -214,3 +214,30 @@ def summary(run: MatchRun) -> dict[str, int]:
     served = sum(bool(at_or_above(score, run.threshold)) for score in best)
     total = run.cycle.capabilities.count()
     return {"capabilities": total, "served": served, "not_served": total - served}
+
+
+def apply_threshold(run: MatchRun, threshold: float, by) -> MatchRun:
+    """Set a complete run's threshold (recorded); every figure reads it afresh.
+
+    Only raising is possible in place: the run kept every pair at or above its
+    own threshold, but not the pairs below it beyond each capability's top ten.
+    """
+    from analysis.models import ThresholdChange
+
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.COMPLETE:
+            raise RunError("Only a complete run's threshold can be changed.")
+        if not 0 <= threshold <= 1:
+            raise RunError(f"The threshold must be between 0 and 1, not {threshold}.")
+        if threshold < run.threshold:
+            raise RunError(
+                f"Lowering the threshold below {run.threshold} needs pairs this run did "
+                f"not keep: launch a new run at {threshold}."
+            )
+        ThresholdChange.objects.create(
+            run=run, old=run.threshold, new=threshold, changed_by=by
+        )
+        run.threshold = threshold
+        run.save(update_fields=["threshold"])
+    return run

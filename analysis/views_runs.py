@@ -125,6 +125,26 @@ def run_cancel(request: HttpRequest, cycle_id: int, run_id: int) -> HttpResponse
     return redirect("run_detail", run.cycle_id, run.pk)
 
 
+@login_required
+@require_POST
+def run_apply_threshold(
+    request: HttpRequest, cycle_id: int, run_id: int
+) -> HttpResponse:
+    run = _run_for(request.user, cycle_id, run_id, Role.CONVENER)
+    try:
+        threshold = float(request.POST.get("threshold", ""))
+        run = runs.apply_threshold(run, threshold, request.user)
+    except ValueError:
+        return _detail_page(request, run, "Give the threshold as a number.", status=400)
+    except runs.RunError as error:
+        return _detail_page(request, run, str(error), status=400)
+
+    messages.success(
+        request, f"Run {run.pk} now uses the threshold {run.threshold:.3f}."
+    )
+    return redirect("run_detail", run.cycle_id, run.pk)
+
+
 def _detail_page(
     request: HttpRequest, run: MatchRun, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -136,6 +156,8 @@ def _detail_page(
         "elapsed": _elapsed(run),
         "versions": run.versions.count(),
         "can_cancel": _is_convener(run.cycle) and run.status in UNDER_WAY,
+        "is_convener": _is_convener(run.cycle),
+        "threshold_changes": run.threshold_changes.select_related("changed_by"),
     }
     if run.status == RunStatus.COMPLETE:
         context["counts"] = runs.summary(run)
