@@ -17,9 +17,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from analysis import fit
-from analysis.fit_report import assess_iteration
-from analysis.matching import at_or_above
-from analysis.models import Decision, Match, MatchRun, RunStatus, StandardVersion
+from analysis.fit_report import assess_iteration, run_pairs, run_standards
+from analysis.matching import at_or_above, eligible_for_range
+from analysis.models import (
+    Decision,
+    Duty,
+    Match,
+    MatchRun,
+    RunStatus,
+    StandardVersion,
+)
 from analysis.tables import (
     ORGANISATIONAL_COLUMNS,
     latest_decision_by_match,
@@ -393,3 +400,184 @@ def _profile_table(request, cycle_id, name, rows_of, columns) -> HttpResponse:
     context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
     context["has_final"] = assessed is not None
     return _page(request, f"insight_{name}", context)
+
+
+# Fit of provision: each profile's capabilities against the duties that match them.
+
+FOP_MATCH_COLUMNS = [
+    "profile",
+    "ref",
+    "capability",
+    "standard",
+    "duty_code",
+    "duty",
+    "score",
+]
+
+
+def _final_iteration(run: MatchRun) -> Iteration | None:
+    return Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
+
+
+class FopProfileFilter(forms.Form):
+    profile = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, profiles, blank: str | None = "All profiles"):
+        super().__init__(data)
+        choices = [(profile.pk, profile.title) for profile in profiles]
+        if blank is not None:
+            choices.insert(0, ("", blank))
+        self.fields["profile"].choices = choices
+
+    def chosen(self) -> int | None:
+        return self.cleaned_data.get("profile") if self.is_valid() else None
+
+
+@dataclass
+class FopMatchRow:
+    profile: str
+    ref: str
+    capability: str
+    standard: str
+    duty_code: str
+    duty: str
+    score: float
+
+    def as_csv(self) -> list:
+        return [
+            self.profile,
+            self.ref,
+            self.capability,
+            self.standard,
+            self.duty_code,
+            self.duty,
+            f"{self.score:.4f}",
+        ]
+
+
+def fop_match_rows(run: MatchRun, profiles) -> list[FopMatchRow]:
+    """Per profile and capability, its matched duties after review among the
+    profile's level-eligible standards; best score first."""
+    index = fit.duties_by_capability(run_pairs(run))
+    standards = run_standards(run)
+    scores = {
+        (capability, duty): score
+        for capability, duty, score in Match.objects.filter(run=run).values_list(
+            "capability_id", "duty_id", "score"
+        )
+    }
+    wanted = set().union(*index.values()) if index else set()
+    duties = Duty.objects.filter(pk__in=wanted).select_related("version__standard")
+    duty_of = {duty.pk: duty for duty in duties}
+    rows = []
+    for profile in profiles:
+        low = profile.role_level.min_academic_level
+        high = profile.role_level.max_academic_level
+        eligible = set()
+        for level, standard in standards:
+            if level is not None and eligible_for_range(low, high, level):
+                eligible |= standard.duties
+        for entry in profile.entries.all():
+            capability = entry.capability
+            matched = sorted(
+                index.get(capability.pk, set()) & eligible,
+                key=lambda duty: (-scores.get((capability.pk, duty), 0.0), duty),
+            )
+            for duty_id in matched:
+                duty = duty_of[duty_id]
+                rows.append(
+                    FopMatchRow(
+                        profile=profile.title,
+                        ref=capability.ref,
+                        capability=capability.text,
+                        standard=duty.version.standard.reference,
+                        duty_code=duty.code,
+                        duty=duty.text,
+                        score=scores.get((capability.pk, duty_id), 0.0),
+                    )
+                )
+    return rows
+
+
+def _final_profiles(iteration: Iteration):
+    return (
+        iteration.profiles.select_related("role_level")
+        .prefetch_related("entries__capability")
+        .order_by("id")
+    )
+
+
+@login_required
+def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    iteration = _final_iteration(run) if run else None
+    profiles = list(_final_profiles(iteration)) if iteration else []
+    form = FopProfileFilter(request.GET or None, profiles)
+    chosen = form.chosen()
+    shown = [profile for profile in profiles if chosen in (None, profile.pk)]
+    rows = fop_match_rows(run, shown) if iteration else []
+
+    if iteration and request.GET.get("format") == "csv":
+        return _csv("fop-matches", run, FOP_MATCH_COLUMNS, [r.as_csv() for r in rows])
+    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
+    context["has_final"] = iteration is not None
+    return _page(request, "insight_fop_matches", context)
+
+
+@dataclass
+class ProvisionRow:
+    ref: str
+    capability: str
+    cells: list[bool]
+
+    def as_csv(self) -> list:
+        return [self.ref, self.capability, *("yes" if c else "no" for c in self.cells)]
+
+
+def provision_matrix(profile, profile_fit: fit.ProfileFit) -> list[ProvisionRow]:
+    """The profile's capabilities (rows) against its top standards (columns)."""
+    return [
+        ProvisionRow(
+            ref=entry.capability.ref,
+            capability=entry.capability.text,
+            cells=[
+                entry.capability_id in standard.matched_capabilities
+                for standard in profile_fit.top
+            ],
+        )
+        for entry in profile.entries.all()
+    ]
+
+
+@login_required
+def insight_fop_provision(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _insight_cycle(request.user, cycle_id)
+    run = _run_of(request, cycle)
+    iteration = _final_iteration(run) if run else None
+    profiles = list(_final_profiles(iteration)) if iteration else []
+    form = FopProfileFilter(request.GET or None, profiles, blank=None)
+    chosen = form.chosen()
+    profile = next((p for p in profiles if p.pk == chosen), None)
+    if profile is None and profiles:
+        profile = profiles[0]
+    standards, rows = [], []
+    if profile is not None:
+        assessed = {
+            fit_.reference: fit_ for _, fit_ in assess_iteration(run, iteration)
+        }
+        profile_fit = assessed[str(profile.pk)]
+        standards = [standard.reference for standard in profile_fit.top]
+        rows = provision_matrix(profile, profile_fit)
+
+    if iteration and request.GET.get("format") == "csv":
+        columns = ["ref", "capability", *standards]
+        return _csv("fop-provision", run, columns, [row.as_csv() for row in rows])
+    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
+    context.update(
+        has_final=iteration is not None,
+        profile=profile,
+        standards=standards,
+        titles=_standard_titles(run) if run else {},
+    )
+    return _page(request, "insight_fop_provision", context)
