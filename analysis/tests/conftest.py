@@ -3,6 +3,9 @@
 import pytest
 
 from analysis.models import Duty, Framework, Standard, StandardVersion
+from conftest import join, make_user
+from foresight.models import Role
+from profiles.models import Iteration, Profile, ProfileCapability
 
 DUTIES = [
     "Develop and validate analytical assays for cell therapy products.",
@@ -33,3 +36,32 @@ def capabilities(cycle) -> list:
         "Write poetry about the sea.",
     ]
     return [cycle.capabilities.create(text=text, origin="adopted") for text in texts]
+
+
+@pytest.fixture
+def final(cycle, capabilities):
+    scientists = cycle.role_levels.create(
+        name="Scientists", min_academic_level=4, max_academic_level=5
+    )
+    managers = cycle.role_levels.create(
+        name="Managers", min_academic_level=7, max_academic_level=7
+    )
+    iteration = Iteration.objects.create(
+        cycle=cycle, number=1, name="Final", is_final=True
+    )
+    for role_level, title in [(scientists, "Scientist"), (managers, "Manager")]:
+        profile = Profile.objects.create(
+            iteration=iteration, title=title, role_level=role_level
+        )
+        for capability in capabilities[1:]:
+            ProfileCapability.objects.create(
+                profile=profile, capability=capability, proficiency=2
+            )
+    return iteration
+
+
+@pytest.fixture
+def reviewer(cycle):
+    user = make_user("reviewer")
+    join(user, cycle, Role.REVIEWER)
+    return user

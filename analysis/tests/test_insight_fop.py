@@ -4,14 +4,13 @@ import csv
 import io
 
 import pytest
-from django.urls import reverse
 
 from analysis import runs
 from analysis.fit_report import assess_iteration, run_pairs
 from analysis.models import Decision, Match, ReviewDecision
+from analysis.tests.helpers import url
 from conftest import join, make_user
 from foresight.models import Role
-from profiles.models import Iteration, Profile, ProfileCapability
 
 PAGES = ["insight_fop_matches", "insight_fop_provision"]
 
@@ -21,35 +20,6 @@ def run(cycle, convener, provision, capabilities):
     run = runs.execute(runs.launch_run(cycle, convener, threshold=0.5))
     run.versions.update(level=4)
     return run
-
-
-@pytest.fixture
-def final(cycle, capabilities):
-    scientists = cycle.role_levels.create(
-        name="Scientists", min_academic_level=4, max_academic_level=5
-    )
-    managers = cycle.role_levels.create(
-        name="Managers", min_academic_level=7, max_academic_level=7
-    )
-    iteration = Iteration.objects.create(
-        cycle=cycle, number=1, name="Final", is_final=True
-    )
-    for role_level, title in [(scientists, "Scientist"), (managers, "Manager")]:
-        profile = Profile.objects.create(
-            iteration=iteration, title=title, role_level=role_level
-        )
-        for capability in capabilities[1:]:
-            ProfileCapability.objects.create(
-                profile=profile, capability=capability, proficiency=2
-            )
-    return iteration
-
-
-def url(name, cycle, **query):
-    base = reverse(name, args=[cycle.pk])
-    return base + (
-        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
-    )
 
 
 def table(response) -> list[list[str]]:
