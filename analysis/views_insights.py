@@ -7,7 +7,6 @@ downloads the rows the filters leave.
 """
 
 import csv
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,19 +16,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from analysis import fit
-from analysis.fit_report import assess_iteration, run_pairs, run_standards
-from analysis.matching import at_or_above, eligible_for_range
+from analysis.fit_report import assess_iteration
+from analysis.insight_rows import (
+    FIT_COLUMNS,
+    FOP_MATCH_COLUMNS,
+    MATCHED_COLUMNS,
+    PRIORITY_COLUMNS,
+    fit_rows,
+    fop_match_rows,
+    matched_duties,
+    priority_rows,
+    provision_matrix,
+    standard_titles,
+)
 from analysis.models import (
-    Decision,
-    Duty,
-    Match,
     MatchRun,
     RunStatus,
-    StandardVersion,
 )
 from analysis.tables import (
     ORGANISATIONAL_COLUMNS,
-    latest_decision_by_match,
     organisational_capabilities,
 )
 from foresight.access import cycle_for
@@ -37,8 +42,14 @@ from foresight.models import Cycle, Function, Role, Stage
 from profiles.models import Iteration
 
 PER_PAGE = 50
+
+
 ALWAYS = {Role.CONVENER, Role.REVIEWER}
+
+
 SERVED = [("", "Served or not"), ("yes", "Served"), ("no", "Not served")]
+
+
 BANDS = [("", "Any suitability")] + [
     (band.value, band.value) for band in fit.Suitability
 ]
@@ -126,79 +137,6 @@ def insight_capabilities(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-MATCHED_COLUMNS = [
-    "ref",
-    "capability",
-    "standard",
-    "standard_title",
-    "level",
-    "duty_code",
-    "duty",
-    "score",
-    "decision",
-]
-
-
-@dataclass
-class MatchedRow:
-    ref: str
-    capability_id: int
-    capability: str
-    standard: str
-    standard_title: str
-    level: int | None
-    duty_code: str
-    duty: str
-    score: float
-    decision: str
-
-    def as_csv(self) -> list:
-        level = "" if self.level is None else self.level
-        return [
-            self.ref,
-            self.capability,
-            self.standard,
-            self.standard_title,
-            level,
-            self.duty_code,
-            self.duty,
-            f"{self.score:.4f}",
-            self.decision,
-        ]
-
-
-def matched_duties(run: MatchRun) -> list[MatchedRow]:
-    """Each capability's matched duties after review: at or above the threshold
-    or accepted, never rejected; by capability, then best score first."""
-    decisions = latest_decision_by_match(run)
-    matches = Match.objects.filter(run=run).select_related(
-        "capability", "duty__version__standard"
-    )
-    rows = []
-    for match in matches.order_by("capability_id", "rank"):
-        decision = decisions.get(match.pk, "")
-        if decision == Decision.REJECT:
-            continue
-        if decision != Decision.ACCEPT and not at_or_above(match.score, run.threshold):
-            continue
-        version = match.duty.version
-        rows.append(
-            MatchedRow(
-                ref=match.capability.ref,
-                capability_id=match.capability_id,
-                capability=match.capability.text,
-                standard=version.standard.reference,
-                standard_title=version.standard.title,
-                level=version.level or version.standard.level,
-                duty_code=match.duty.code,
-                duty=match.duty.text,
-                score=match.score,
-                decision=decision,
-            )
-        )
-    return rows
-
-
 class MatchedFilter(forms.Form):
     standard = forms.CharField(required=False, label="Standard reference")
     q = forms.CharField(required=False, label="Capability contains", max_length=200)
@@ -220,71 +158,9 @@ def insight_matched(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-FIT_COLUMNS = [
-    "profile",
-    "suitability",
-    "rank",
-    "standard",
-    "standard_title",
-    "fit",
-    "surplus",
-]
-
-
-@dataclass
-class FitRow:
-    profile: str
-    suitability: str
-    rank: int | None
-    standard: str
-    standard_title: str
-    fit: float | None
-    surplus: float | None
-
-    def as_csv(self) -> list:
-        return [
-            self.profile,
-            self.suitability,
-            "" if self.rank is None else self.rank,
-            self.standard,
-            self.standard_title,
-            "" if self.fit is None else f"{self.fit:.4f}",
-            "" if self.surplus is None else f"{self.surplus:.4f}",
-        ]
-
-
-def _standard_titles(run: MatchRun) -> dict[str, str]:
-    versions = StandardVersion.objects.filter(pk__in=run.versions.values("pk"))
-    pairs = versions.values_list("standard__reference", "standard__title")
-    return dict(pairs)
-
-
 def _final_assessment(run: MatchRun) -> list[tuple[str, fit.ProfileFit]] | None:
     iteration = Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
     return None if iteration is None else assess_iteration(run, iteration)
-
-
-def fit_rows(run: MatchRun, assessed) -> list[FitRow]:
-    """One row per profile and top standard; a profile with none keeps one row."""
-    titles = _standard_titles(run)
-    rows = []
-    for title, profile_fit in assessed:
-        band = str(profile_fit.suitability)
-        if not profile_fit.top:
-            rows.append(FitRow(title, band, None, "", "", None, None))
-        for rank, standard in enumerate(profile_fit.top, start=1):
-            rows.append(
-                FitRow(
-                    profile=title,
-                    suitability=band,
-                    rank=rank,
-                    standard=standard.reference,
-                    standard_title=titles.get(standard.reference, ""),
-                    fit=standard.fit,
-                    surplus=standard.surplus,
-                )
-            )
-    return rows
 
 
 class ProfileFilter(forms.Form):
@@ -303,67 +179,6 @@ class ProfileFilter(forms.Form):
 @login_required
 def insight_fit(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return _profile_table(request, cycle_id, "fit", fit_rows, FIT_COLUMNS)
-
-
-PRIORITY_COLUMNS = [
-    "priority",
-    "profile",
-    "unserved",
-    "best_standard",
-    "best_standard_title",
-    "best_fit",
-    "best_surplus",
-    "suitability",
-]
-
-
-@dataclass
-class PriorityRow:
-    priority: int
-    profile: str
-    unserved: int
-    best_standard: str
-    best_standard_title: str
-    best_fit: float
-    best_surplus: float | None
-    suitability: str
-
-    def as_csv(self) -> list:
-        surplus = "" if self.best_surplus is None else f"{self.best_surplus:.4f}"
-        return [
-            self.priority,
-            self.profile,
-            self.unserved,
-            self.best_standard,
-            self.best_standard_title,
-            f"{self.best_fit:.4f}",
-            surplus,
-            self.suitability,
-        ]
-
-
-def priority_rows(run: MatchRun, assessed) -> list[PriorityRow]:
-    """Profiles in fit.priorities order: most unserved capabilities first."""
-    titles = _standard_titles(run)
-    names = {profile_fit.reference: title for title, profile_fit in assessed}
-    ranked = fit.priorities(profile_fit for _, profile_fit in assessed)
-    rows = []
-    for position, profile_fit in enumerate(ranked, start=1):
-        best = profile_fit.best
-        reference = best.reference if best else ""
-        rows.append(
-            PriorityRow(
-                priority=position,
-                profile=names[profile_fit.reference],
-                unserved=len(profile_fit.unserved),
-                best_standard=reference,
-                best_standard_title=titles.get(reference, ""),
-                best_fit=profile_fit.best_fit,
-                best_surplus=best.surplus if best else None,
-                suitability=str(profile_fit.suitability),
-            )
-        )
-    return rows
 
 
 @login_required
@@ -404,16 +219,6 @@ def _profile_table(request, cycle_id, name, rows_of, columns) -> HttpResponse:
 
 # Fit of provision: each profile's capabilities against the duties that match them.
 
-FOP_MATCH_COLUMNS = [
-    "profile",
-    "ref",
-    "capability",
-    "standard",
-    "duty_code",
-    "duty",
-    "score",
-]
-
 
 def _final_iteration(run: MatchRun) -> Iteration | None:
     return Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
@@ -431,72 +236,6 @@ class FopProfileFilter(forms.Form):
 
     def chosen(self) -> int | None:
         return self.cleaned_data.get("profile") if self.is_valid() else None
-
-
-@dataclass
-class FopMatchRow:
-    profile: str
-    ref: str
-    capability: str
-    standard: str
-    duty_code: str
-    duty: str
-    score: float
-
-    def as_csv(self) -> list:
-        return [
-            self.profile,
-            self.ref,
-            self.capability,
-            self.standard,
-            self.duty_code,
-            self.duty,
-            f"{self.score:.4f}",
-        ]
-
-
-def fop_match_rows(run: MatchRun, profiles) -> list[FopMatchRow]:
-    """Per profile and capability, its matched duties after review among the
-    profile's level-eligible standards; best score first."""
-    index = fit.duties_by_capability(run_pairs(run))
-    standards = run_standards(run)
-    scores = {
-        (capability, duty): score
-        for capability, duty, score in Match.objects.filter(run=run).values_list(
-            "capability_id", "duty_id", "score"
-        )
-    }
-    wanted = set().union(*index.values()) if index else set()
-    duties = Duty.objects.filter(pk__in=wanted).select_related("version__standard")
-    duty_of = {duty.pk: duty for duty in duties}
-    rows = []
-    for profile in profiles:
-        low = profile.role_level.min_academic_level
-        high = profile.role_level.max_academic_level
-        eligible = set()
-        for level, standard in standards:
-            if level is not None and eligible_for_range(low, high, level):
-                eligible |= standard.duties
-        for entry in profile.entries.all():
-            capability = entry.capability
-            matched = sorted(
-                index.get(capability.pk, set()) & eligible,
-                key=lambda duty: (-scores.get((capability.pk, duty), 0.0), duty),
-            )
-            for duty_id in matched:
-                duty = duty_of[duty_id]
-                rows.append(
-                    FopMatchRow(
-                        profile=profile.title,
-                        ref=capability.ref,
-                        capability=capability.text,
-                        standard=duty.version.standard.reference,
-                        duty_code=duty.code,
-                        duty=duty.text,
-                        score=scores.get((capability.pk, duty_id), 0.0),
-                    )
-                )
-    return rows
 
 
 def _final_profiles(iteration: Iteration):
@@ -523,31 +262,6 @@ def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
     context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
     context["has_final"] = iteration is not None
     return _page(request, "insight_fop_matches", context)
-
-
-@dataclass
-class ProvisionRow:
-    ref: str
-    capability: str
-    cells: list[bool]
-
-    def as_csv(self) -> list:
-        return [self.ref, self.capability, *("yes" if c else "no" for c in self.cells)]
-
-
-def provision_matrix(profile, profile_fit: fit.ProfileFit) -> list[ProvisionRow]:
-    """The profile's capabilities (rows) against its top standards (columns)."""
-    return [
-        ProvisionRow(
-            ref=entry.capability.ref,
-            capability=entry.capability.text,
-            cells=[
-                entry.capability_id in standard.matched_capabilities
-                for standard in profile_fit.top
-            ],
-        )
-        for entry in profile.entries.all()
-    ]
 
 
 @login_required
@@ -578,6 +292,6 @@ def insight_fop_provision(request: HttpRequest, cycle_id: int) -> HttpResponse:
         has_final=iteration is not None,
         profile=profile,
         standards=standards,
-        titles=_standard_titles(run) if run else {},
+        titles=standard_titles(run) if run else {},
     )
     return _page(request, "insight_fop_provision", context)
