@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "workshops",
     "analysis",
     "profiles",
+    "insights",
+    "reports",
 ]
 
 MIDDLEWARE = [

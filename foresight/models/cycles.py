@@ -65,6 +65,9 @@ class Cycle(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     report_date = models.DateField(null=True, blank=True)
+    recommendations = models.TextField(
+        blank=True, help_text="The convener's recommendations for the findings report."
+    )
     stage = models.CharField(
         max_length=20, choices=Stage.choices, default=Stage.CONSIDER
     )
