@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.db.models import F
 from django.db.models.functions import Abs
 
-from analysis import runs
+from analysis import fit_report, runs
 from analysis.models import Decision, Match, ReviewDecision
 from foresight.models import Cycle, Role
 
@@ -36,3 +36,4 @@ def add_demo_match_run(cycle: Cycle, progress: Callable[[str], None]) -> None:
         )
         for index, match in enumerate(nearest)
     )
+    fit_report.schedule_refresh(run.pk)

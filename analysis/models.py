@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from analysis.fit import Bands
+
 
 class Framework(models.Model):
     slug = models.SlugField(unique=True)
@@ -188,6 +190,15 @@ class MatchRun(models.Model):
     threshold = models.FloatField(default=0.54)
     use_judge = models.BooleanField(default=False)
     judge_model = models.CharField(max_length=100, blank=True)
+    # The score band whose pairs the LLM judge is asked about, both ends included.
+    judge_low = models.FloatField(default=0.45)
+    judge_high = models.FloatField(default=0.65)
+    # Suitability cut-offs (analysis.fit.Bands): high needs the best fit at or
+    # above high_fit with that standard's surplus at most high_surplus; some
+    # needs the best fit at or above some_fit.
+    high_fit = models.FloatField(default=0.75)
+    high_surplus = models.FloatField(default=0.5)
+    some_fit = models.FloatField(default=0.5)
     data_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
@@ -202,6 +213,12 @@ class MatchRun(models.Model):
     launched_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a batch last stored its matches (or the run started): a running run
+    # without progress for MATCH_RUN_STALL_SECONDS has lost its worker.
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    # Set while a refresh of the stored figures is queued, so a burst of review
+    # decisions queues one refresh (analysis.tasks.refresh_run_figures).
+    figures_queued = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-launched_at", "-id"]
@@ -209,11 +226,37 @@ class MatchRun(models.Model):
             models.CheckConstraint(
                 condition=models.Q(threshold__gte=0, threshold__lte=1),
                 name="match_run_threshold_0_1",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    judge_low__gte=0,
+                    judge_low__lte=models.F("judge_high"),
+                    judge_high__lte=1,
+                ),
+                name="match_run_judge_band",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    some_fit__gte=0,
+                    some_fit__lte=models.F("high_fit"),
+                    high_fit__lte=1,
+                    high_surplus__gte=0,
+                    high_surplus__lte=1,
+                ),
+                name="match_run_suitability_bands",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Run {self.pk} of {self.cycle} ({self.get_status_display()})"
+
+    @property
+    def bands(self) -> Bands:
+        return Bands(
+            high_fit=self.high_fit,
+            high_surplus=self.high_surplus,
+            some_fit=self.some_fit,
+        )
 
     @property
     def percent(self) -> int:
@@ -291,3 +334,31 @@ class ThresholdChange(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.run_id}: {self.old} → {self.new}"
+
+
+class RunFigures(models.Model):
+    """Fit, surplus, suitability and priorities of one iteration's profiles
+    against a complete run, stored by a debounced task after review decisions.
+
+    `stamp` names what they were computed from (the run's threshold and its
+    latest review decision); figures whose stamp is not the run's current one
+    are stale and are not shown (analysis.fit_report computes afresh instead).
+    """
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="figures")
+    iteration = models.ForeignKey(
+        "profiles.Iteration", on_delete=models.CASCADE, related_name="+"
+    )
+    stamp = models.CharField(max_length=100)
+    profiles = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "iteration"], name="run_figures_once_per_iteration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of run {self.run_id}, iteration {self.iteration_id}"

@@ -7,9 +7,11 @@ every match stays readable and the latest row is the one that counts.
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Abs
 
+from analysis import fit_report
 from analysis.models import Decision, Match, MatchRun, ReviewDecision, RunStatus
 
 # Score bands; "near" is the band the LLM judge is asked about
@@ -107,9 +109,11 @@ def decide(match: Match, reviewer, decision: str, comment: str = "") -> ReviewDe
     """Record a decision on a match; earlier decisions are kept as its history."""
     comment = _checked(decision, comment)
     check_reviewable(match.run)
-    return ReviewDecision.objects.create(
+    recorded = ReviewDecision.objects.create(
         match=match, reviewer=reviewer, decision=decision, comment=comment
     )
+    fit_report.schedule_refresh(match.run_id)
+    return recorded
 
 
 def decide_many(
@@ -123,11 +127,15 @@ def decide_many(
         raise ReviewError("Only matches of complete runs can be reviewed.")
 
     ids = list(matches.values_list("pk", flat=True))
+    run_ids = set(matches.order_by().values_list("run_id", flat=True).distinct())
     decisions = [
         ReviewDecision(
             match_id=pk, reviewer=reviewer, decision=decision, comment=comment
         )
         for pk in ids
     ]
-    ReviewDecision.objects.bulk_create(decisions, batch_size=1000)
+    with transaction.atomic():
+        ReviewDecision.objects.bulk_create(decisions, batch_size=1000)
+        for run_id in run_ids:
+            fit_report.schedule_refresh(run_id)
     return len(decisions)

@@ -9,14 +9,16 @@ for complete runs, so partial results are never shown as a finished analysis.
 import logging
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analysis import judge
+from analysis import fit, fit_report, judge
 from analysis.matching import at_or_above, top_matches
 from analysis.models import Duty, Framework, Match, MatchRun, RunStatus, StandardVersion
 from foresight import embeddings
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 # Capabilities per batch: one Celery task each.
 BATCH = 32
 TOP_K = 10
+UNDER_WAY = (RunStatus.QUEUED, RunStatus.RUNNING)
+DEFAULT_BANDS = fit.Bands()
 
 
 class RunError(Exception):
@@ -45,10 +49,25 @@ def launch_run(
     threshold: float = 0.54,
     versions: list[StandardVersion] | None = None,
     use_judge: bool = False,
+    judge_band: tuple[float, float] = (0.45, 0.65),
+    bands: fit.Bands = DEFAULT_BANDS,
 ) -> MatchRun:
     """Record a queued run with everything needed to compare it with others."""
     if not 0 <= threshold <= 1:
         raise RunError(f"The threshold must be between 0 and 1, not {threshold}.")
+    low, high = judge_band
+    if not 0 <= low <= high <= 1:
+        raise RunError(
+            f"The judge's score band must lie within 0..1, low end first, "
+            f"not {low}–{high}."
+        )
+    if not (
+        0 <= bands.some_fit <= bands.high_fit <= 1 and 0 <= bands.high_surplus <= 1
+    ):
+        raise RunError(
+            "Suitability cut-offs must lie within 0..1, with “some” fit at most "
+            "“high” fit."
+        )
     if use_judge and not judge.judge_configured():
         raise RunError("No LLM judge is configured (OPENAI_BASE_URL and OPENAI_MODEL).")
     versions = default_versions() if versions is None else versions
@@ -67,6 +86,11 @@ def launch_run(
             threshold=threshold,
             use_judge=use_judge,
             judge_model=settings.OPENAI_MODEL if use_judge else "",
+            judge_low=low,
+            judge_high=high,
+            high_fit=bands.high_fit,
+            high_surplus=bands.high_surplus,
+            some_fit=bands.some_fit,
             data_date=framework.data_date,
             launched_by=by,
             batches_total=math.ceil(capabilities / BATCH),
@@ -76,8 +100,9 @@ def launch_run(
 
 
 def start(run: MatchRun) -> None:
+    now = timezone.now()
     MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now(), stage="Embedding"
+        status=RunStatus.RUNNING, started_at=now, progressed_at=now, stage="Embedding"
     )
 
 
@@ -99,7 +124,9 @@ def run_batch(run: MatchRun, index: int, provision: Provision | None = None) -> 
 
     Returns how many pairs were stored. A cancelled or failed run is left alone.
     """
-    run.refresh_from_db(fields=["status", "threshold", "use_judge"])
+    run.refresh_from_db(
+        fields=["status", "threshold", "use_judge", "judge_low", "judge_high"]
+    )
     if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return 0
     capabilities = list(
@@ -133,7 +160,9 @@ def run_batch(run: MatchRun, index: int, provision: Provision | None = None) -> 
         Match.objects.filter(run=run, capability__in=capabilities).delete()
         Match.objects.bulk_create(matches, batch_size=2000)
         MatchRun.objects.filter(pk=run.pk).update(
-            batches_done=F("batches_done") + 1, stage="Matching"
+            batches_done=F("batches_done") + 1,
+            stage="Matching",
+            progressed_at=timezone.now(),
         )
     return len(matches)
 
@@ -141,7 +170,11 @@ def run_batch(run: MatchRun, index: int, provision: Provision | None = None) -> 
 def _judge(run: MatchRun, matches: list[Match]) -> None:
     """Ask the LLM judge about the pairs near the threshold; verdicts go beside
     the scores."""
-    candidates = [match for match in matches if judge.in_band(match.score)]
+    candidates = [
+        match
+        for match in matches
+        if judge.in_band(match.score, run.judge_low, run.judge_high)
+    ]
     duties = Duty.objects.in_bulk([match.duty_id for match in candidates])
     pairs = [
         judge.Pair(
@@ -173,6 +206,8 @@ def finish(run: MatchRun) -> MatchRun:
             run.stage = "Done"
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "failure", "stage", "finished_at"])
+        if run.status == RunStatus.COMPLETE:
+            fit_report.schedule_refresh(run.pk)
     return run
 
 
@@ -180,6 +215,39 @@ def fail(run: MatchRun, reason: str) -> None:
     MatchRun.objects.filter(pk=run.pk).exclude(status=RunStatus.COMPLETE).update(
         status=RunStatus.FAILED, failure=reason[:2000], finished_at=timezone.now()
     )
+
+
+def fail_if_stalled(run: MatchRun, now: datetime | None = None) -> bool:
+    """Mark a run failed when its worker has gone quiet for longer than
+    MATCH_RUN_STALL_SECONDS: queued and never started, or running without a
+    batch stored. Returns whether it did.
+
+    A batch that a worker was killed in the middle of is re-delivered by the
+    broker (acks_late), but only after the broker's visibility timeout; until
+    then nothing moves, and a person watching the page deserves an answer. If
+    the batch does come back later, it finds the run failed and does nothing.
+    """
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.MATCH_RUN_STALL_SECONDS)
+    quiet_since = Coalesce("progressed_at", "launched_at")
+    stalled = (
+        MatchRun.objects.filter(pk=run.pk, status__in=UNDER_WAY)
+        .alias(quiet_since=quiet_since)
+        .filter(quiet_since__lt=now - limit)
+    )
+    minutes = round(limit.total_seconds() / 60)
+    failed = stalled.update(
+        status=RunStatus.FAILED,
+        failure=(
+            f"No progress for {minutes} minutes: the worker stopped. "
+            f"{run.batches_done} of {run.batches_total} batches were stored."
+        ),
+        finished_at=now,
+    )
+    if failed:
+        logger.warning("Match run %s stalled and was marked failed", run.pk)
+        run.refresh_from_db(fields=["status", "failure", "finished_at"])
+    return bool(failed)
 
 
 def cancel(run: MatchRun) -> bool:
@@ -240,4 +308,5 @@ def apply_threshold(run: MatchRun, threshold: float, by) -> MatchRun:
         )
         run.threshold = threshold
         run.save(update_fields=["threshold"])
+        fit_report.schedule_refresh(run.pk)
     return run

@@ -2,7 +2,7 @@ import logging
 
 from celery import chain, shared_task
 
-from analysis import runs
+from analysis import fit_report, runs
 from analysis.models import MatchRun
 
 logger = logging.getLogger(__name__)
@@ -43,3 +43,14 @@ def finish_match_run(run_id: int) -> str | None:
     run = runs.finish(run)
     logger.info("Match run %s finished: %s", run_id, run.status)
     return run.status
+
+
+@shared_task
+def refresh_run_figures(run_id: int) -> int:
+    """Store the run's fit and surplus figures after a burst of review decisions
+    (queued once per burst by fit_report.schedule_refresh)."""
+    MatchRun.objects.filter(pk=run_id).update(figures_queued=False)
+    run = MatchRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return 0
+    return len(fit_report.refresh_figures(run))

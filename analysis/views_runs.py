@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from analysis import judge, runs, threshold
+from analysis import fit, judge, runs, threshold
 from analysis.models import Decision, Match, MatchRun, RunStatus
 from analysis.tables import latest_decision_by_match
 from analysis.tasks import start_match_run
@@ -31,14 +31,45 @@ VIEWERS = (Role.REVIEWER, Role.CONVENER)
 UNDER_WAY = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+def _share(label: str, initial: float, help_text: str = "") -> forms.FloatField:
+    # Left empty, a figure takes its default (the initial value shown).
+    return forms.FloatField(
+        min_value=0,
+        max_value=1,
+        initial=initial,
+        required=False,
+        label=label,
+        help_text=help_text,
+    )
+
+
 class LaunchForm(forms.Form):
     threshold = forms.FloatField(min_value=0, max_value=1, initial=0.54)
     use_judge = forms.BooleanField(required=False, label="Ask the LLM judge")
+    judge_low = _share("Judge pairs scoring from", 0.45)
+    judge_high = _share("… up to", 0.65)
+    high_fit = _share("High suitability: best fit at least", 0.75)
+    high_surplus = _share("… with that standard's surplus at most", 0.5)
+    some_fit = _share("Some suitability: best fit at least", 0.5)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not judge.judge_configured():
-            del self.fields["use_judge"]
+            for name in ("use_judge", "judge_low", "judge_high"):
+                del self.fields[name]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, forms.FloatField) and data.get(name, 0) is None:
+                data[name] = field.initial
+        low, high = data.get("judge_low"), data.get("judge_high")
+        if low is not None and high is not None and low > high:
+            self.add_error("judge_high", "The band's upper end is below its lower end.")
+        some, high_fit = data.get("some_fit"), data.get("high_fit")
+        if some is not None and high_fit is not None and some > high_fit:
+            self.add_error("some_fit", "“Some” cannot need a higher fit than “high”.")
+        return data
 
 
 def _run_for(user, cycle_id: int, run_id: int, *roles: Role) -> MatchRun:
@@ -88,15 +119,18 @@ def run_launch(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = cycle_for(request.user, cycle_id, Role.CONVENER)
     form = LaunchForm(request.POST)
     if not form.is_valid():
-        error = "Check the threshold: a number from 0 to 1."
+        error = "Check the figures: each is a number from 0 to 1."
         return _list_page(request, cycle, form, error, status=400)
 
+    data = form.cleaned_data
     try:
         run = runs.launch_run(
             cycle,
             request.user,
-            threshold=form.cleaned_data["threshold"],
-            use_judge=form.cleaned_data.get("use_judge", False),
+            threshold=data["threshold"],
+            use_judge=data.get("use_judge", False),
+            judge_band=(data.get("judge_low", 0.45), data.get("judge_high", 0.65)),
+            bands=fit.Bands(data["high_fit"], data["high_surplus"], data["some_fit"]),
         )
     except runs.RunError as error:
         return _list_page(request, cycle, form, str(error), status=400)
@@ -109,6 +143,8 @@ def run_launch(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, cycle_id: int, run_id: int) -> HttpResponse:
     run = _run_for(request.user, cycle_id, run_id, *VIEWERS)
+    # The page being watched is where a run that lost its worker is noticed.
+    runs.fail_if_stalled(run)
     return _detail_page(request, run)
 
 

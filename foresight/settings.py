@@ -130,6 +130,10 @@ globals().update(celery_config())
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 3600)
+# A match run with no batch stored for this long has lost its worker (failed).
+MATCH_RUN_STALL_SECONDS = env_int("MATCH_RUN_STALL_SECONDS", 600)
+# Review decisions within this many seconds share one refresh of the figures.
+FIGURES_DEBOUNCE_SECONDS = env_int("FIGURES_DEBOUNCE_SECONDS", 10)
 
 # The optional LLM judge (map-and-gap analysis). Nothing is called unless set.
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")
