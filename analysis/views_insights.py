@@ -10,7 +10,6 @@ import csv
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -37,14 +36,11 @@ from analysis.tables import (
     ORGANISATIONAL_COLUMNS,
     organisational_capabilities,
 )
-from foresight.access import cycle_for
-from foresight.models import Cycle, Function, Role, Stage
+from foresight.models import Cycle, Function
+from insights.access import insight_cycle_for
 from profiles.models import Iteration
 
 PER_PAGE = 50
-
-
-ALWAYS = {Role.CONVENER, Role.REVIEWER}
 
 
 SERVED = [("", "Served or not"), ("yes", "Served"), ("no", "Not served")]
@@ -56,13 +52,7 @@ BANDS = [("", "Any suitability")] + [
 
 
 def _insight_cycle(user, cycle_id: int) -> Cycle:
-    cycle = cycle_for(user, cycle_id)
-    if cycle.user_roles & ALWAYS:
-        return cycle
-    published = Stage.position(cycle.stage) >= Stage.position(Stage.COMMUNICATE)
-    if Role.READER in cycle.user_roles and published:
-        return cycle
-    raise PermissionDenied("These insights open to readers at the Communicate stage.")
+    return insight_cycle_for(user, cycle_id)
 
 
 def _run_of(request: HttpRequest, cycle: Cycle) -> MatchRun | None:
