@@ -1,8 +1,15 @@
 """The Communicate and Cause action stages: generated findings reports, kept as
 versions, and the tracker of recommended actions."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# A version still queued or generating after this long has lost its worker
+# (generation takes well under a minute); a new request marks it failed.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 class ReportStatus(models.TextChoices):
@@ -40,6 +47,7 @@ class Report(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -52,6 +60,28 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"Findings report v{self.version} of {self.cycle}"
+
+    @property
+    def under_way(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        """Under way for longer than any generation takes: its worker was lost."""
+        if not self.under_way:
+            return False
+        since = self.started_at or self.requested_at
+        return timezone.now() - since > STALE_AFTER
+
+    @property
+    def seconds(self) -> int | None:
+        """How long generation took, once finished."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds())
+
+
+DATE_OR_HORIZON = "Give either a due date or a horizon, not both."
 
 
 class Horizon(models.TextChoices):
@@ -99,6 +129,7 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(due__isnull=False, horizon__gt=""),
                 name="action_date_or_horizon_not_both",
+                violation_error_message=DATE_OR_HORIZON,
             )
         ]
 
