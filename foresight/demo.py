@@ -180,7 +180,9 @@ def load_demo(
     stands on. Returns (cycle, created)."""
     rows = read_demo_capabilities(demo_capabilities_path())
     from analysis.demo import add_demo_match_run
+    from insights.demo import load as mark_demo_current_standards
     from profiles.demo import add_demo_profiles
+    from reports.demo import load as add_demo_actions
     from workshops.demo import add_demo_workshops
 
     ensure_reference_data(progress, with_library=with_library)
@@ -188,7 +190,25 @@ def load_demo(
     add_demo_workshops(cycle, progress)
     add_demo_profiles(cycle, progress)
     add_demo_match_run(cycle, progress)
+    convener = cycle.memberships.filter(role=Role.CONVENER).first().user
+    mark_demo_current_standards(cycle, convener)
+    add_demo_actions(cycle, convener)
+    add_demo_report(cycle, convener, progress)
+    if cycle.stage == Stage.CARRY_OUT:
+        # Its findings are published: readers see the insights and the report.
+        cycle.change_stage(Stage.COMMUNICATE, convener)
     return cycle, created
+
+
+def add_demo_report(cycle: Cycle, convener, progress: Progress) -> None:
+    """The first version of the findings report, once, in this process."""
+    from reports.generation import request_report
+    from reports.tasks import generate_report
+
+    if cycle.reports.exists():
+        return
+    progress("Generating the findings report (a few seconds)")
+    generate_report(request_report(cycle, convener).pk)
 
 
 @transaction.atomic
@@ -198,24 +218,27 @@ def _load_cycle(rows: list[dict]) -> tuple[Cycle, bool]:
     )
     convener = _user("convener", "Demo Convener", staff=True)
 
-    cycle, created = Cycle.objects.get_or_create(
-        title=TITLE,
-        is_demo=True,
-        defaults={
-            "challenge": CHALLENGE,
-            "challenge_response": CHALLENGE_RESPONSE,
-            "working_scenario": (
+    # The first demonstration cycle is the one loaded here; a copy brought in
+    # by import_cycle keeps the title and the label, and is left alone.
+    cycle = Cycle.objects.filter(title=TITLE, is_demo=True).order_by("pk").first()
+    created = cycle is None
+    if created:
+        cycle = Cycle.objects.create(
+            title=TITLE,
+            is_demo=True,
+            challenge=CHALLENGE,
+            challenge_response=CHALLENGE_RESPONSE,
+            working_scenario=(
                 "By 2029 established UK centres run automated, digitally monitored "
                 "cell and gene therapy production lines at several times today's capacity."
             ),
-            "sponsor": "BioIndustry Association",
-            "convener_organisation": catapult,
-            "start_date": datetime.date(2024, 7, 1),
-            "end_date": datetime.date(2024, 10, 31),
-            "report_date": datetime.date(2025, 2, 28),
-            "created_by": convener,
-        },
-    )
+            sponsor="BioIndustry Association",
+            convener_organisation=catapult,
+            start_date=datetime.date(2024, 7, 1),
+            end_date=datetime.date(2024, 10, 31),
+            report_date=datetime.date(2025, 2, 28),
+            created_by=convener,
+        )
 
     Membership.objects.get_or_create(
         user=convener,

@@ -3,6 +3,7 @@
 # http://127.0.0.1:8000 with the zero-setup defaults (SQLite, in-process tasks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-packages.sh
 source scripts/bootstrap.sh
 
 export DEBUG="${DEBUG:-true}"

@@ -4,6 +4,8 @@
 # .ci/run points both at the real services and starts a Celery worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Chromium for the browser tests, Pango for the PDF report.
+bash scripts/system-packages.sh --browser
 source scripts/bootstrap.sh
 
 export SECRET_KEY="${SECRET_KEY:-test-only-secret-key-not-for-any-real-deployment}"

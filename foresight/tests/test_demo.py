@@ -37,7 +37,8 @@ def test_load_demo_builds_the_reference_cycle():
     assert cycle.scale.count() == 4
     assert cycle.sponsor == "BioIndustry Association"
     assert cycle.convener_organisation.name == "Cell and Gene Therapy Catapult"
-    assert cycle.stage == Stage.CARRY_OUT
+    assert cycle.stage == Stage.COMMUNICATE
+    assert cycle.actions.count() == 5
     prioritised = set(
         cycle.solutions.filter(prioritised=True).values_list("name", flat=True)
     )

@@ -26,9 +26,11 @@ def test_cycle_home_shows_the_set_up_with_bounded_queries(
     with django_assert_max_num_queries(12):
         page = client.get(f"/cycles/{demo.pk}/").content.decode()
 
-    assert "Stage: Carry out" in page
+    assert "Stage: Communicate" in page
     assert "C&amp;G Senior Manager / Manager" in page
-    assert "Move on to Communicate" in page
+    assert "Move on to Cause action" in page
+    assert f"/cycles/{demo.pk}/insights/" in page
+    assert f"/cycles/{demo.pk}/report/" in page
     assert "Practitioner" in page
 
 

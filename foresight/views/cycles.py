@@ -10,6 +10,7 @@ from foresight.access import convened_cycle_for, cycle_for
 from foresight.forms import CycleForm, StageForm
 from foresight.models import CycleSummary, Membership, Role, StageError
 from foresight.tasks import refresh_cycle_summary
+from insights.access import may_see_insights
 
 
 @login_required
@@ -73,6 +74,7 @@ def cycle_home(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "summary": summary,
         "stage_changes": cycle.stage_changes.select_related("changed_by")[:10],
         "can_review": bool(cycle.user_roles & {Role.CONVENER, Role.REVIEWER}),
+        "can_see_insights": may_see_insights(cycle),
         "match_runs": cycle.match_runs.all()[:5],
         "stage_form": StageForm(),
     }
