@@ -18,7 +18,6 @@ benchmarks/results/close_round.md, one section per database.
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
@@ -36,7 +35,7 @@ REPEATS = 3
 
 sys.path.insert(0, str(ROOT))
 
-from support import max_rss_mib, throwaway_database  # noqa: E402
+from support import in_throwaway_database, max_rss_mib, save_section  # noqa: E402
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -276,42 +275,10 @@ log is switched off for the runs, as it is in production.
 """
 
 
-def save(section: str) -> None:
-    """Replace this database's section of the results file, keeping the others."""
-    name = section.splitlines()[0].split()[1]
-    text = RESULTS.read_text() if RESULTS.exists() else RESULTS_HEADER
-    pattern = re.compile(rf"^## {name}\b.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub("", text).rstrip() + "\n\n" + section
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
-
-
 def main() -> None:
-    url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), BENCH_DATABASE)
-    os.environ["DATABASE_URL"] = url
-    # The close enqueues its task on commit; run it in-process so it is timed.
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
-
-    try:
-        call_command("migrate", verbosity=0)
-        # The debug cursor would time its own query log too.
-        settings.DEBUG = False
-        section = report(run())
-    finally:
-        connections.close_all()
-        drop()
+    section = in_throwaway_database(BENCH_DATABASE, lambda: report(run()))
     print(section)
-    save(section)
+    save_section(RESULTS, RESULTS_HEADER, section)
 
 
 if __name__ == "__main__":

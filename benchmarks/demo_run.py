@@ -18,7 +18,6 @@ section per database.
 import csv
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -32,7 +31,7 @@ REPEATS = 5
 
 sys.path.insert(0, str(ROOT))
 
-from support import max_rss_mib, throwaway_database  # noqa: E402
+from support import in_throwaway_database, max_rss_mib, save_section  # noqa: E402
 
 HEADER = """# Demonstration match run
 
@@ -184,38 +183,10 @@ def report(numbers: dict) -> str:
     )
 
 
-def save(section: str) -> None:
-    """Replace this database's section of the results file, keeping the others."""
-    name = section.splitlines()[0].split()[1]
-    text = RESULTS.read_text() if RESULTS.exists() else HEADER
-    pattern = re.compile(rf"^## {name}\b.*?(?=^## |\Z)", re.S | re.M)
-    RESULTS.write_text(pattern.sub("", text).rstrip() + "\n\n" + section)
-
-
 def main() -> None:
-    url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), BENCH_DATABASE)
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
-
-    try:
-        call_command("migrate", verbosity=0)
-        settings.DEBUG = False
-        section = report(measure())
-    finally:
-        connections.close_all()
-        drop()
+    section = in_throwaway_database(BENCH_DATABASE, lambda: report(measure()))
     print(section)
-    save(section)
+    save_section(RESULTS, HEADER, section)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ process. Goal: under 30 s. Writes benchmarks/results/report_generation.md.
     DEBUG=true .venv/bin/python benchmarks/report_generation.py
 """
 
-import os
 import statistics
 import sys
 import time
@@ -22,7 +21,7 @@ REPEATS = 3
 
 sys.path.insert(0, str(ROOT))
 
-from support import max_rss_mib, throwaway_database  # noqa: E402
+from support import in_throwaway_database, max_rss_mib  # noqa: E402
 
 
 def measure() -> list[tuple[float, int, int]]:
@@ -72,27 +71,7 @@ def report(timings: list[tuple[float, int, int]]) -> str:
 
 
 def main() -> None:
-    url, drop = throwaway_database("", "unused")
-    os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DEBUG", "true")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
-
-    try:
-        call_command("migrate", verbosity=0)
-        settings.DEBUG = False
-        section = report(measure())
-    finally:
-        connections.close_all()
-        drop()
+    section = in_throwaway_database("unused", lambda: report(measure()))
     print(section)
     RESULTS.write_text(section)
 

@@ -32,3 +32,46 @@ def throwaway_database(url: str, name: str) -> tuple[str, Callable[[], None]]:
 def max_rss_mib() -> float:
     # Linux reports ru_maxrss in KiB.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_throwaway_database(name: str, work: Callable[[], str]) -> str:
+    """Set Django up on a migrated, empty throwaway database `name` (see
+    throwaway_database), run `work` with tasks in-process and the query log
+    off, drop the database, and return what `work` returned."""
+    import os
+
+    url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), name)
+    os.environ["DATABASE_URL"] = url
+    # Tasks run in-process, so what they cost is timed too.
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DEBUG", "true")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    try:
+        call_command("migrate", verbosity=0)
+        # The debug cursor would time its own query log too.
+        settings.DEBUG = False
+        return work()
+    finally:
+        connections.close_all()
+        drop()
+
+
+def save_section(results: Path, header: str, section: str) -> None:
+    """Replace the section of `results` whose heading names the same database
+    (the section's first line, `## <database> …`), keeping the others."""
+    import re
+
+    name = section.splitlines()[0].split()[1]
+    text = results.read_text() if results.exists() else header
+    pattern = re.compile(rf"^## {name}\b.*?(?=^## |\Z)", re.S | re.M)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(pattern.sub("", text).rstrip() + "\n\n" + section)
