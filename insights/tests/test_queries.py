@@ -4,6 +4,7 @@ queries, whatever the size of the cycle."""
 import pytest
 from django.urls import reverse
 
+from analysis import fit_report
 from analysis.models import Match
 from foresight.models import CycleCapability
 from insights.tests.conftest import HTMX
@@ -92,6 +93,8 @@ def larger(world):
         )
         for n, capability in enumerate(added)
     )
+    # As the run's completion and each burst of review decisions do.
+    fit_report.refresh_figures(world.run)
     return world
 
 
