@@ -5,11 +5,9 @@ iteration's profiles. The pages are in analysis.views_insights."""
 from dataclasses import dataclass
 
 from analysis import fit
-from analysis.fit_report import run_pairs, run_standards
 from analysis.matching import at_or_above, eligible_for_range
 from analysis.models import (
     Decision,
-    Duty,
     Match,
     MatchRun,
     StandardVersion,
@@ -249,46 +247,65 @@ class FopMatchRow:
 
 def fop_match_rows(run: MatchRun, profiles) -> list[FopMatchRow]:
     """Per profile and capability, its matched duties after review among the
-    profile's level-eligible standards; best score first."""
-    index = fit.duties_by_capability(run_pairs(run))
-    standards = run_standards(run)
-    scores = {
-        (capability, duty): score
-        for capability, duty, score in Match.objects.filter(run=run).values_list(
-            "capability_id", "duty_id", "score"
-        )
-    }
-    wanted = set().union(*index.values()) if index else set()
-    duties = Duty.objects.filter(pk__in=wanted).select_related("version__standard")
-    duty_of = {duty.pk: duty for duty in duties}
+    profile's level-eligible standards; best score first.
+
+    Two queries, whatever the number of profiles: the latest decisions, and the
+    run's matches against the duties of its standards, each with what a row
+    shows of its duty. The matched pairs are fit.effective_pairs of the same
+    matches, as in the fit figures (analysis.fit_report.run_pairs); a duty's
+    standard is eligible by its version's level, as there (run_standards)."""
+    decisions = latest_decision_by_match(run)
+    matches = Match.objects.filter(run=run, duty__version__in=run.versions.all())
+    fields = ["id", "capability_id", "duty_id", "score", "duty__code", "duty__text"]
+    fields += ["duty__version__level", "duty__version__standard__reference"]
+    found = matches.values_list(*fields)
+    scored, accepted, rejected = [], set(), set()
+    scores, level_of, duty_of = {}, {}, {}
+    for match, capability, duty, score, code, text, level, standard in found:
+        scored.append((capability, duty, score))
+        scores[capability, duty] = score
+        level_of[duty] = level
+        duty_of[duty] = (standard, code, text)
+        if decisions.get(match) == Decision.ACCEPT:
+            accepted.add((capability, duty))
+        elif decisions.get(match) == Decision.REJECT:
+            rejected.add((capability, duty))
+    pairs = fit.effective_pairs(scored, run.threshold, accepted, rejected)
+    index = fit.duties_by_capability(pairs)
+
     rows = []
     for profile in profiles:
         low = profile.role_level.min_academic_level
         high = profile.role_level.max_academic_level
-        eligible = set()
-        for level, standard in standards:
-            if level is not None and eligible_for_range(low, high, level):
-                eligible |= standard.duties
         for entry in profile.entries.all():
             capability = entry.capability
             matched = sorted(
-                index.get(capability.pk, set()) & eligible,
-                key=lambda duty: (-scores.get((capability.pk, duty), 0.0), duty),
+                (
+                    duty
+                    for duty in index.get(capability.pk, set())
+                    if _eligible(level_of[duty], low, high)
+                ),
+                key=lambda duty: (-scores[capability.pk, duty], duty),
             )
-            for duty_id in matched:
-                duty = duty_of[duty_id]
+            for duty in matched:
+                standard, code, text = duty_of[duty]
                 rows.append(
                     FopMatchRow(
                         profile=profile.title,
                         ref=capability.ref,
                         capability=capability.text,
-                        standard=duty.version.standard.reference,
-                        duty_code=duty.code,
-                        duty=duty.text,
-                        score=scores.get((capability.pk, duty_id), 0.0),
+                        standard=standard,
+                        duty_code=code,
+                        duty=text,
+                        score=scores[capability.pk, duty],
                     )
                 )
     return rows
+
+
+def _eligible(level: int | None, low: int, high: int) -> bool:
+    # A version without a level is compared with no profile (run_standards).
+    return level is not None and eligible_for_range(low, high, level)
 
 
 @dataclass

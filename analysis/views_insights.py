@@ -11,8 +11,9 @@ import csv
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from analysis import fit
 from analysis.fit_report import assess_iteration
@@ -26,19 +27,17 @@ from analysis.insight_rows import (
     matched_duties,
     priority_rows,
     provision_matrix,
-    standard_titles,
 )
-from analysis.models import (
-    MatchRun,
-    RunStatus,
-)
+from analysis.models import MatchRun
 from analysis.tables import (
     ORGANISATIONAL_COLUMNS,
     organisational_capabilities,
 )
 from foresight.models import Cycle, Function
 from insights.access import insight_cycle_for
-from profiles.models import Iteration
+from insights.navigation import profile_iteration
+from insights.views.common import complete_runs
+from profiles.models import Iteration, Profile, ProfileCapability
 
 PER_PAGE = 50
 
@@ -55,14 +54,24 @@ def _insight_cycle(user, cycle_id: int) -> Cycle:
     return insight_cycle_for(user, cycle_id)
 
 
-def _run_of(request: HttpRequest, cycle: Cycle) -> MatchRun | None:
-    runs = MatchRun.objects.filter(cycle=cycle, status=RunStatus.COMPLETE)
+def _run_of(
+    request: HttpRequest, cycle: Cycle
+) -> tuple[MatchRun | None, list[MatchRun]]:
+    """The run asked for by `?run=` (the latest complete one by default) and
+    every complete run, for the page's run picker: one query. An id that is not
+    a complete run of this cycle is a 404."""
+    runs = complete_runs(cycle)
+    for run in runs:
+        run.cycle = cycle
     chosen = request.GET.get("run")
     if not chosen:
-        return runs.order_by("-finished_at", "-id").first()
+        return (runs[0] if runs else None), runs
     if not chosen.isdigit():
         raise Http404
-    return get_object_or_404(runs, pk=int(chosen))
+    run = next((run for run in runs if run.pk == int(chosen)), None)
+    if run is None:
+        raise Http404
+    return run, runs
 
 
 def _csv(name: str, run: MatchRun, columns: list[str], rows) -> HttpResponse:
@@ -80,10 +89,6 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     query.pop("page", None)
     query.pop("format", None)
     context["query"] = query.urlencode()
-    cycle = context["cycle"]
-    context["runs"] = MatchRun.objects.filter(
-        cycle=cycle, status=RunStatus.COMPLETE
-    ).order_by("-finished_at", "-id")
     name = f"analysis/{template}.html"
     return render(request, f"{name}#results" if request.htmx else name, context)
 
@@ -148,9 +153,14 @@ def insight_matched(request: HttpRequest, cycle_id: int) -> HttpResponse:
     )
 
 
-def _final_assessment(run: MatchRun) -> list[tuple[str, fit.ProfileFit]] | None:
-    iteration = Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
-    return None if iteration is None else assess_iteration(run, iteration)
+def _iterations(
+    cycle: Cycle, run: MatchRun | None
+) -> tuple[Iteration | None, Iteration | None]:
+    """The navigation's iteration (the final one, else the latest) and the final
+    one that the profile pages of a run read, from the same query."""
+    iteration = profile_iteration(cycle)
+    final = iteration if run and iteration and iteration.is_final else None
+    return iteration, final
 
 
 class ProfileFilter(forms.Form):
@@ -181,37 +191,34 @@ def insight_priorities(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def _run_table(request, cycle_id, name, form_class, rows_of, columns) -> HttpResponse:
     """A paginated table of a run's rows: filtered, or the same rows as CSV."""
     cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
+    run, runs = _run_of(request, cycle)
     form = form_class(request.GET or None)
     rows = form.apply(rows_of(run)) if run else []
 
     if run and request.GET.get("format") == "csv":
         return _csv(name, run, columns, [row.as_csv() for row in rows])
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"cycle": cycle, "run": run, "form": form, "page": page}
+    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "page": page}
     return _page(request, f"insight_{name}", context)
 
 
 def _profile_table(request, cycle_id, name, rows_of, columns) -> HttpResponse:
     """A table per profile of the final iteration, against the chosen run."""
     cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
+    run, runs = _run_of(request, cycle)
+    iteration, final = _iterations(cycle, run)
     form = ProfileFilter(request.GET or None)
-    assessed = _final_assessment(run) if run else None
+    assessed = assess_iteration(run, final) if final else None
     rows = form.apply(rows_of(run, assessed)) if assessed is not None else []
 
     if assessed is not None and request.GET.get("format") == "csv":
         return _csv(name, run, columns, [row.as_csv() for row in rows])
-    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
-    context["has_final"] = assessed is not None
+    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "rows": rows}
+    context.update(has_final=assessed is not None, profile_iteration=iteration)
     return _page(request, f"insight_{name}", context)
 
 
 # Fit of provision: each profile's capabilities against the duties that match them.
-
-
-def _final_iteration(run: MatchRun) -> Iteration | None:
-    return Iteration.objects.filter(cycle_id=run.cycle_id, is_final=True).first()
 
 
 class FopProfileFilter(forms.Form):
@@ -228,38 +235,41 @@ class FopProfileFilter(forms.Form):
         return self.cleaned_data.get("profile") if self.is_valid() else None
 
 
-def _final_profiles(iteration: Iteration):
-    return (
-        iteration.profiles.select_related("role_level")
-        .prefetch_related("entries__capability")
-        .order_by("id")
+def _final_profiles(iteration: Iteration | None) -> list[Profile]:
+    """The final iteration's profiles with their capabilities: two queries."""
+    if iteration is None:
+        return []
+    entries = ProfileCapability.objects.select_related("capability")
+    profiles = iteration.profiles.select_related("role_level").prefetch_related(
+        Prefetch("entries", queryset=entries)
     )
+    return list(profiles.order_by("id"))
 
 
 @login_required
 def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
-    iteration = _final_iteration(run) if run else None
-    profiles = list(_final_profiles(iteration)) if iteration else []
+    run, runs = _run_of(request, cycle)
+    iteration, final = _iterations(cycle, run)
+    profiles = _final_profiles(final)
     form = FopProfileFilter(request.GET or None, profiles)
     chosen = form.chosen()
     shown = [profile for profile in profiles if chosen in (None, profile.pk)]
-    rows = fop_match_rows(run, shown) if iteration else []
+    rows = fop_match_rows(run, shown) if final else []
 
-    if iteration and request.GET.get("format") == "csv":
+    if final and request.GET.get("format") == "csv":
         return _csv("fop-matches", run, FOP_MATCH_COLUMNS, [r.as_csv() for r in rows])
-    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
-    context["has_final"] = iteration is not None
+    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "rows": rows}
+    context.update(has_final=final is not None, profile_iteration=iteration)
     return _page(request, "insight_fop_matches", context)
 
 
 @login_required
 def insight_fop_provision(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _insight_cycle(request.user, cycle_id)
-    run = _run_of(request, cycle)
-    iteration = _final_iteration(run) if run else None
-    profiles = list(_final_profiles(iteration)) if iteration else []
+    run, runs = _run_of(request, cycle)
+    iteration, final = _iterations(cycle, run)
+    profiles = _final_profiles(final)
     form = FopProfileFilter(request.GET or None, profiles, blank=None)
     chosen = form.chosen()
     profile = next((p for p in profiles if p.pk == chosen), None)
@@ -267,21 +277,20 @@ def insight_fop_provision(request: HttpRequest, cycle_id: int) -> HttpResponse:
         profile = profiles[0]
     standards, rows = [], []
     if profile is not None:
-        assessed = {
-            fit_.reference: fit_ for _, fit_ in assess_iteration(run, iteration)
-        }
+        # The stored figures of the iteration, when current: two queries.
+        assessed = {fit_.reference: fit_ for _, fit_ in assess_iteration(run, final)}
         profile_fit = assessed[str(profile.pk)]
         standards = [standard.reference for standard in profile_fit.top]
         rows = provision_matrix(profile, profile_fit)
 
-    if iteration and request.GET.get("format") == "csv":
+    if final and request.GET.get("format") == "csv":
         columns = ["ref", "capability", *standards]
         return _csv("fop-provision", run, columns, [row.as_csv() for row in rows])
-    context = {"cycle": cycle, "run": run, "form": form, "rows": rows}
+    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "rows": rows}
     context.update(
-        has_final=iteration is not None,
+        has_final=final is not None,
+        profile_iteration=iteration,
         profile=profile,
         standards=standards,
-        titles=standard_titles(run) if run else {},
     )
     return _page(request, "insight_fop_provision", context)

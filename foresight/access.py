@@ -33,6 +33,10 @@ def cycle_for(user, cycle_id: int, *roles: Role) -> Cycle:
     )
     if not held:
         raise Http404
+    if held & {Role.CONVENER, Role.READER}:
+        # can_browse_reference, which the navigation asks on every page, is
+        # answered by these roles; only a true answer is ever remembered.
+        user._can_browse_reference = True
     if roles and not held.intersection(roles):
         raise PermissionDenied("Your role in this cycle does not allow this.")
     cycle.user_roles = held

@@ -3,7 +3,7 @@ with a line each, and every insight page shows the same links."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 
 from foresight.models import Cycle
@@ -119,13 +119,26 @@ class Link:
     current: bool
 
 
-def profile_iteration(cycle: Cycle) -> Iteration | None:
-    """The final iteration, else the latest, with `profile_count` and
-    `first_profile` (the lowest profile id) annotated: one query."""
+def _in_navigation_order(cycle: Cycle) -> QuerySet:
     iterations = cycle.iterations.annotate(
         profile_count=Count("profiles"), first_profile=Min("profiles__id")
     )
-    return iterations.order_by("-is_final", "-number").first()
+    return iterations.order_by("-is_final", "-number")
+
+
+def profile_iteration(cycle: Cycle) -> Iteration | None:
+    """The final iteration, else the latest, with `profile_count` and
+    `first_profile` (the lowest profile id) annotated: one query."""
+    return _in_navigation_order(cycle).first()
+
+
+def profile_iteration_and_latest(iteration: Iteration) -> tuple[Iteration, bool]:
+    """For a page of one iteration: the navigation's iteration (as
+    `profile_iteration` gives it) and whether `iteration` is the cycle's latest,
+    from one query of the cycle's iterations (a cycle has a handful)."""
+    iterations = list(_in_navigation_order(iteration.cycle))
+    latest = max(other.number for other in iterations)
+    return iterations[0], iteration.number == latest
 
 
 def links(

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from insights.navigation import PAGES
+from insights.navigation import PAGES, profile_iteration_and_latest
 from insights.tests.conftest import publish
 
 NEW_PAGES = [
@@ -134,3 +134,17 @@ def test_the_current_link_leads_to_the_page_shown(client, convener, world):
 
     assert current_of(client.get(detail).content.decode()) == [detail]
     assert current_of(client.get(matrix).content.decode()) == [matrix]
+
+
+def test_an_iteration_page_learns_the_navigations_iteration_and_if_it_is_latest(
+    world,
+):
+    prototype = world.final.cycle.iterations.get(number=1)
+
+    assert profile_iteration_and_latest(prototype) == (world.final, False)
+    shown, is_latest = profile_iteration_and_latest(world.final)
+    assert (shown, is_latest) == (world.final, True)
+    assert (shown.profile_count, shown.first_profile) == (
+        4,
+        min(world.final.profiles.values_list("id", flat=True)),
+    )

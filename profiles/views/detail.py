@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from foresight.models import Role
+from insights.navigation import profile_iteration_and_latest
 from profiles import refinement
 from profiles.forms import ChangeForm, VoteForm
 from profiles.models import (
@@ -146,15 +147,18 @@ def _context(
     entries = _entries(profile)
     for entry in entries:
         entry.level_label = labels.get(entry.proficiency, str(entry.proficiency))
+    navigation_iteration, is_latest = profile_iteration_and_latest(iteration)
     context = {
         "cycle": cycle,
         "iteration": iteration,
+        "is_latest": is_latest,
+        "profile_iteration": navigation_iteration,
         "profile": profile,
         "entries": entries,
         "columns": CSV_COLUMNS,
         "is_runner": is_runner(cycle),
         "sees_every_iteration": sees_every_iteration(cycle),
-        "may_vote": is_employer(cycle) and iteration.is_latest,
+        "may_vote": is_employer(cycle) and is_latest,
         "changes": [],
         "history": [],
         "forms": [],

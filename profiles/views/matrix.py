@@ -10,6 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from foresight.models import CycleCapability
+from insights.navigation import profile_iteration_and_latest
 from profiles.forms import MatrixFilterForm
 from profiles.models import Iteration, Profile, ProfileCapability
 from profiles.views.access import iteration_for
@@ -63,20 +64,24 @@ def fop_matrix(request: HttpRequest, cycle_id: int, iteration_id: int) -> HttpRe
     iteration = iteration_for(request.user, cycle_id, iteration_id)
     query = request.GET.copy()
     query.pop("format", None)
+    everyone = list(iteration.profiles.select_related("role_level"))
     form = MatrixFilterForm(query or None, iteration=iteration)
+    _offer_profiles(form, everyone)
     valid = not form.is_bound or form.is_valid()
     options = form.cleaned_data if form.is_bound and valid else {}
 
-    profiles = form.filter(iteration.profiles.select_related("role_level"))
-    profiles = list(profiles) if valid else []
+    profiles = _shown(everyone, options) if valid else []
     rows = matrix_rows(iteration, profiles, options.get("hide_empty", False))
     hide_areas = options.get("hide_areas", False)
     if request.GET.get("format") == "csv" and valid:
         return _matrix_csv(iteration, profiles, rows, hide_areas)
 
+    navigation_iteration, is_latest = profile_iteration_and_latest(iteration)
     context = {
         "cycle": iteration.cycle,
         "iteration": iteration,
+        "is_latest": is_latest,
+        "profile_iteration": navigation_iteration,
         "form": form,
         "profiles": profiles,
         "rows": rows,
@@ -86,6 +91,30 @@ def fop_matrix(request: HttpRequest, cycle_id: int, iteration_id: int) -> HttpRe
     }
     template = f"{TEMPLATE}#matrix" if request.htmx else TEMPLATE
     return render(request, template, context, status=200 if valid else 400)
+
+
+def _offer_profiles(form: MatrixFilterForm, profiles: list[Profile]) -> None:
+    # The choices come from the profiles loaded for the rows, not a second query.
+    # Limitation: a chosen role level or profile is still checked against the
+    # database, so a filtered page takes 13 queries for a member who is not
+    # staff; foresight.access.cycle_for remembering that a convener or reader
+    # may browse the reference data would spare the navigation's query.
+    field = form.fields["profile"]
+    field.choices = [("", field.empty_label)] + [
+        (field.prepare_value(profile), field.label_from_instance(profile))
+        for profile in profiles
+    ]
+
+
+def _shown(profiles: list[Profile], options: dict) -> list[Profile]:
+    """The filters of MatrixFilterForm.filter, on the profiles already loaded."""
+    role_level, chosen = options.get("role_level"), options.get("profile")
+    return [
+        profile
+        for profile in profiles
+        if (role_level is None or profile.role_level_id == role_level.pk)
+        and (chosen is None or profile.pk == chosen.pk)
+    ]
 
 
 def _matrix_csv(
