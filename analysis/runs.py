@@ -42,6 +42,25 @@ def default_versions() -> list[StandardVersion]:
     return list(StandardVersion.objects.filter(is_current=True, has_duties=True))
 
 
+def chosen_versions(references: list[str]) -> list[StandardVersion]:
+    """The current approved versions, with duties, of the standards named by
+    reference (a chosen subset of provision); any other name is refused."""
+    wanted = {
+        reference.strip().upper() for reference in references if reference.strip()
+    }
+    versions = list(
+        StandardVersion.objects.filter(
+            is_current=True, has_duties=True, standard__reference__in=wanted
+        ).select_related("standard")
+    )
+    missing = sorted(wanted - {version.standard.reference for version in versions})
+    if missing:
+        raise RunError(
+            f"No current approved standard with duties for {', '.join(missing)}."
+        )
+    return versions
+
+
 def launch_run(
     cycle: Cycle,
     by,

@@ -45,6 +45,14 @@ def _share(label: str, initial: float, help_text: str = "") -> forms.FloatField:
 
 class LaunchForm(forms.Form):
     threshold = forms.FloatField(min_value=0, max_value=1, initial=0.54)
+    standards = forms.CharField(
+        required=False,
+        max_length=20_000,
+        label="Only these standards",
+        help_text="References such as ST0123, separated by spaces or commas. "
+        "Empty compares every current approved standard with duties.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     use_judge = forms.BooleanField(required=False, label="Ask the LLM judge")
     judge_low = _share("Judge pairs scoring from", 0.45)
     judge_high = _share("… up to", 0.65)
@@ -57,6 +65,9 @@ class LaunchForm(forms.Form):
         if not judge.judge_configured():
             for name in ("use_judge", "judge_low", "judge_high"):
                 del self.fields[name]
+
+    def clean_standards(self) -> list[str]:
+        return self.cleaned_data["standards"].replace(",", " ").split()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -124,10 +135,14 @@ def run_launch(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
     data = form.cleaned_data
     try:
+        versions = (
+            runs.chosen_versions(data["standards"]) if data["standards"] else None
+        )
         run = runs.launch_run(
             cycle,
             request.user,
             threshold=data["threshold"],
+            versions=versions,
             use_judge=data.get("use_judge", False),
             judge_band=(data.get("judge_low", 0.45), data.get("judge_high", 0.65)),
             bands=fit.Bands(data["high_fit"], data["high_surplus"], data["some_fit"]),

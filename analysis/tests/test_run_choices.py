@@ -1,6 +1,10 @@
-"""A run that asks the LLM judge: which pairs it asks about, and what is stored."""
+"""Launching a run with its choices: the LLM judge's band, the suitability
+cut-offs and a chosen subset of standards."""
+
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from analysis import runs
 from analysis.models import Match, MatchRun, RunStatus
@@ -139,4 +143,68 @@ def test_inconsistent_cut_offs_are_refused(
 
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert not MatchRun.objects.exists()
+
+
+@pytest.fixture
+def second_standard(provision):
+    version = provision[0].version
+    other = type(version.standard).objects.create(
+        framework=version.standard.framework, reference="ST2", title="Other"
+    )
+    other_version = type(version).objects.create(
+        standard=other, version="1.0", title="Other", is_current=True, has_duties=True
+    )
+    other_version.duties.create(code="D1", text="Audit clean-room records.")
+    return other_version
+
+
+def test_a_run_can_compare_a_chosen_subset_of_standards(
+    client, convener, cycle, capabilities, second_standard
+):
+    client.force_login(convener)
+
+    response = client.post(
+        f"/cycles/{cycle.pk}/runs/launch/", {"threshold": "0.5", "standards": "st2"}
+    )
+
+    assert response.status_code == 302
+    run = MatchRun.objects.get()
+    assert list(run.versions.all()) == [second_standard]
+    run = runs.execute(run)
+    duties = set(Match.objects.filter(run=run).values_list("duty__version", flat=True))
+    assert duties == {second_standard.pk}
+
+
+def test_an_unknown_standard_in_the_subset_is_refused(
+    client, convener, cycle, capabilities, second_standard
+):
+    client.force_login(convener)
+
+    response = client.post(
+        f"/cycles/{cycle.pk}/runs/launch/",
+        {"threshold": "0.5", "standards": "ST2, ST9999 ST8888"},
+    )
+
+    assert response.status_code == 400
+    assert (
+        "No current approved standard with duties for ST8888, ST9999."
+        in response.content.decode()
+    )
+    assert not MatchRun.objects.exists()
+
+
+def test_the_command_takes_a_subset_of_standards(cycle, capabilities, second_standard):
+    out = io.StringIO()
+
+    call_command("run_match", cycle.pk, "--sync", "--standards", "ST1,ST2", stdout=out)
+
+    run = MatchRun.objects.get()
+    assert {v.standard.reference for v in run.versions.all()} == {"ST1", "ST2"}
+    assert "complete" in out.getvalue()
+
+
+def test_the_command_refuses_an_unknown_standard(cycle, capabilities, provision):
+    with pytest.raises(CommandError, match="No current approved standard"):
+        call_command("run_match", cycle.pk, "--standards", "ST404")
     assert not MatchRun.objects.exists()

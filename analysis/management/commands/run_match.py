@@ -16,17 +16,31 @@ class Command(BaseCommand):
         parser.add_argument("cycle", type=int, help="The cycle's id.")
         parser.add_argument("--threshold", type=float, default=0.54)
         parser.add_argument(
+            "--standards",
+            default="",
+            help="Compare only these standards (references, comma-separated); "
+            "by default every current approved standard with duties.",
+        )
+        parser.add_argument(
             "--sync", action="store_true", help="Run it in this process."
         )
 
     def handle(
-        self, *args, cycle: int, threshold: float, sync: bool, **options
+        self,
+        *args,
+        cycle: int,
+        threshold: float,
+        standards: str,
+        sync: bool,
+        **options,
     ) -> None:
         found = Cycle.objects.filter(pk=cycle).first()
         if found is None:
             raise CommandError(f"No cycle with id {cycle}.")
+        references = standards.replace(",", " ").split()
         try:
-            run = runs.launch_run(found, None, threshold=threshold)
+            versions = runs.chosen_versions(references) if references else None
+            run = runs.launch_run(found, None, threshold=threshold, versions=versions)
         except runs.RunError as error:
             raise CommandError(str(error)) from None
 
