@@ -4,8 +4,10 @@ iteration's profiles. The pages are in analysis.views_insights."""
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from analysis import fit
-from analysis.matching import at_or_above, eligible_for_range
+from analysis.matching import SCORE_TOLERANCE, at_or_above, eligible_for_range
 from analysis.models import (
     Decision,
     Match,
@@ -61,28 +63,45 @@ def matched_duties(run: MatchRun) -> list[MatchedRow]:
     """Each capability's matched duties after review: at or above the threshold
     or accepted, never rejected; by capability, then best score first."""
     decisions = latest_decision_by_match(run)
-    matches = Match.objects.filter(run=run).select_related(
-        "capability", "duty__version__standard"
-    )
+    accepted = [pk for pk, decision in decisions.items() if decision == Decision.ACCEPT]
+    # Only candidates leave the database: a pair below the threshold counts
+    # only when accepted. Plain values, not models: a run has thousands.
+    candidates = Match.objects.filter(
+        Q(score__gte=run.threshold - SCORE_TOLERANCE) | Q(pk__in=accepted), run=run
+    ).order_by("capability_id", "rank")
     rows = []
-    for match in matches.order_by("capability_id", "rank"):
-        decision = decisions.get(match.pk, "")
+    for match in candidates.values(
+        "pk",
+        "capability_id",
+        "capability__ref",
+        "capability__text",
+        "duty__code",
+        "duty__text",
+        "duty__version__level",
+        "duty__version__standard__reference",
+        "duty__version__standard__title",
+        "duty__version__standard__level",
+        "score",
+    ):
+        decision = decisions.get(match["pk"], "")
         if decision == Decision.REJECT:
             continue
-        if decision != Decision.ACCEPT and not at_or_above(match.score, run.threshold):
+        if decision != Decision.ACCEPT and not at_or_above(
+            match["score"], run.threshold
+        ):
             continue
-        version = match.duty.version
         rows.append(
             MatchedRow(
-                ref=match.capability.ref,
-                capability_id=match.capability_id,
-                capability=match.capability.text,
-                standard=version.standard.reference,
-                standard_title=version.standard.title,
-                level=version.level or version.standard.level,
-                duty_code=match.duty.code,
-                duty=match.duty.text,
-                score=match.score,
+                ref=match["capability__ref"],
+                capability_id=match["capability_id"],
+                capability=match["capability__text"],
+                standard=match["duty__version__standard__reference"],
+                standard_title=match["duty__version__standard__title"],
+                level=match["duty__version__level"]
+                or match["duty__version__standard__level"],
+                duty_code=match["duty__code"],
+                duty=match["duty__text"],
+                score=match["score"],
                 decision=decision,
             )
         )

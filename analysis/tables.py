@@ -5,7 +5,7 @@ one counts as matched whatever its score)."""
 from dataclasses import dataclass
 
 from analysis.matching import at_or_above
-from analysis.models import Decision, Match, MatchRun, ReviewDecision
+from analysis.models import Decision, Duty, Match, MatchRun, ReviewDecision
 
 ORGANISATIONAL_COLUMNS = [
     "ref",
@@ -55,23 +55,31 @@ def organisational_capabilities(run: MatchRun) -> list[CapabilityRow]:
     """Per capability: its best score over non-rejected pairs, and whether current
     provision serves it (best ≥ threshold, or an accepted match)."""
     decisions = latest_decision_by_match(run)
-    matches = Match.objects.filter(run=run).select_related("duty__version__standard")
-    best: dict[int, Match] = {}
+    # Plain values, not models: a run has thousands of matches.
+    matches = Match.objects.filter(run=run).order_by("capability_id", "rank")
+    best: dict[int, tuple[float, int]] = {}
     accepted: set[int] = set()
-    for match in matches.order_by("capability_id", "rank"):
-        decision = decisions.get(match.pk)
+    for pk, capability, duty, score in matches.values_list(
+        "pk", "capability_id", "duty_id", "score"
+    ):
+        decision = decisions.get(pk)
         if decision == Decision.REJECT:
             continue
         if decision == Decision.ACCEPT:
-            accepted.add(match.capability_id)
-        if match.capability_id not in best:
-            best[match.capability_id] = match
+            accepted.add(capability)
+        best.setdefault(capability, (score, duty))
+    duties = {
+        pk: (reference, text)
+        for pk, reference, text in Duty.objects.filter(
+            pk__in=[duty for _score, duty in best.values()]
+        ).values_list("pk", "version__standard__reference", "text")
+    }
 
     capabilities = run.cycle.capabilities.select_related("area__domain__function")
     rows = []
     for capability in capabilities.order_by("id"):
-        top = best.get(capability.pk)
-        score = top.score if top else 0.0
+        score, duty = best.get(capability.pk, (0.0, None))
+        standard, text = duties.get(duty, ("", ""))
         area = capability.area
         rows.append(
             CapabilityRow(
@@ -82,8 +90,8 @@ def organisational_capabilities(run: MatchRun) -> list[CapabilityRow]:
                 match_score=score,
                 served=capability.pk in accepted
                 or bool(at_or_above(score, run.threshold)),
-                best_duty_standard=top.duty.version.standard.reference if top else "",
-                best_duty=top.duty.text if top else "",
+                best_duty_standard=standard,
+                best_duty=text,
             )
         )
     return rows

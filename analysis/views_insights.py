@@ -259,7 +259,9 @@ def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
     if final and request.GET.get("format") == "csv":
         return _csv("fop-matches", run, FOP_MATCH_COLUMNS, [r.as_csv() for r in rows])
-    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "rows": rows}
+    # Every profile's matches make a long page; the CSV above has them all.
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"cycle": cycle, "run": run, "runs": runs, "form": form, "page": page}
     context.update(has_final=final is not None, profile_iteration=iteration)
     return _page(request, "insight_fop_matches", context)
 

@@ -47,7 +47,7 @@ def test_matches_list_each_capabilitys_counted_pairs(
 
     response = client.get(url("insight_fop_matches", run.cycle))
 
-    rows = response.context["rows"]
+    rows = response.context["page"].object_list
     scientist = [row for row in rows if row.profile == "Scientist"]
     assert expected and {(r.capability, r.duty_code, r.score) for r in scientist} == (
         expected
@@ -83,7 +83,7 @@ def test_matches_drop_rejected_pairs(client, convener, run, final):
 
     response = client.get(url("insight_fop_matches", run.cycle))
 
-    shown = {(row.capability, row.duty) for row in response.context["rows"]}
+    shown = {(row.capability, row.duty) for row in response.context["page"].object_list}
     assert (above.capability.text, above.duty.text) not in shown
 
 
@@ -99,7 +99,7 @@ def test_matches_filter_by_profile(client, convener, run, final):
         )
     )
 
-    assert managers.context["rows"] == []
+    assert list(managers.context["page"]) == []
     assert len(scientists) > 1
     assert {row[0] for row in scientists[1:]} == {"Scientist"}
 
@@ -212,3 +212,24 @@ def test_queries_are_bounded(
         client.get(url(name, run.cycle))
     with django_assert_max_num_queries(20):
         client.get(url(name, run.cycle, format="csv"))
+
+
+def test_a_long_list_of_matches_is_paged_but_its_csv_is_whole(
+    client, convener, run, final, monkeypatch
+):
+    from analysis import views_insights
+
+    monkeypatch.setattr(views_insights, "PER_PAGE", 2)
+    ReviewDecision.objects.bulk_create(
+        ReviewDecision(match=match, decision=Decision.ACCEPT, reviewer=convener)
+        for match in Match.objects.filter(run=run)
+    )
+    client.force_login(convener)
+
+    first = client.get(url("insight_fop_matches", run.cycle))
+    whole = table(client.get(url("insight_fop_matches", run.cycle, format="csv")))
+
+    page = first.context["page"]
+    assert page.paginator.count == len(whole) - 1 > 2
+    assert len(page.object_list) == 2
+    assert "page=2" in first.content.decode()
