@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from foresight.models import Cycle
 from profiles.models import Profile
-from reports.figures import report_iteration
+from reports.gather import report_iteration
 from reports.models import Action
 
 # The CSV's columns, in order; the actions page documents each.

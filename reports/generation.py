@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from foresight.models import Cycle
 from reports import document
-from reports.figures import compute
+from reports.gather import compute
 from reports.models import STALE_AFTER, Report, ReportStatus
 
 UNDER_WAY = (ReportStatus.QUEUED, ReportStatus.RUNNING)

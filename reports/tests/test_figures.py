@@ -12,16 +12,16 @@ from analysis import fit
 from analysis.models import Decision, MatchRun, ReviewDecision, RunStatus
 from foresight.models import Stage
 from profiles.models import Iteration
-from reports import figures
+from reports import gather
 from reports.figures import (
     NOT_PLACED,
     band_counts,
-    compute,
     notable_standards,
     served_counts,
     shift_rows,
     stage_lines,
 )
+from reports.gather import compute
 
 
 def standard(reference: str, fit_: float, surplus: float = 0.5) -> fit.StandardFit:
@@ -278,7 +278,7 @@ def test_the_latest_complete_run_is_read_and_others_ignored(findings, convener):
         status=RunStatus.FAILED,
     )
 
-    assert figures.latest_complete_run(findings.cycle) == findings.run
+    assert gather.latest_complete_run(findings.cycle) == findings.run
 
 
 def test_a_later_decision_changes_the_served_figure(findings):
