@@ -96,7 +96,8 @@
         maintainAspectRatio: false,
         scales: {
           x: category(payload.xLabels, { position: "top", ticks: { autoSkip: false, maxRotation: 90 } }),
-          y: category(payload.yLabels, { ticks: { autoSkip: false } }),
+          // Top down, in the order of the table beside it.
+          y: category(payload.yLabels, { reverse: true, ticks: { autoSkip: false } }),
         },
         plugins: Object.assign({ legend: { display: false } }, tooltip((item) => [
           item.raw.x,
