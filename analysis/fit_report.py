@@ -84,6 +84,9 @@ def assess_iteration(
 def figures_stamp(run: MatchRun) -> str:
     """What a run's figures depend on that can change after it completes: its
     threshold and its review decisions (which are only ever added)."""
+    # Limitation: an iteration's profiles are taken as fixed (refinement writes
+    # a new iteration); an entry edited in place, through the admin, is not in
+    # the stamp and shows in the figures only after the next decision.
     latest = ReviewDecision.objects.filter(match__run=run).aggregate(latest=Max("id"))
     return f"threshold={run.threshold!r};decision={latest['latest'] or 0}"
 
