@@ -4,18 +4,9 @@ import pytest
 
 from analysis import runs
 from analysis.models import Match, MatchRun, ReviewDecision, RunStatus
-from conftest import join, make_user
-from foresight.models import Role
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 POLL = 'hx-trigger="every 2s"'
-
-
-@pytest.fixture
-def reviewer(cycle):
-    user = make_user("reviewer")
-    join(user, cycle, Role.REVIEWER)
-    return user
 
 
 @pytest.fixture
