@@ -114,6 +114,9 @@ def refresh_figures(run: MatchRun) -> list[RunFigures]:
 def schedule_refresh(run_id: int) -> None:
     """Queue one refresh of the run's figures once the current transaction
     commits; decisions arriving before it runs share it."""
+    # Limitation: a queued refresh the broker loses leaves figures_queued set,
+    # so later decisions queue none; pages still never show stale figures
+    # (assess_iteration computes and stores them), they just pay for it once.
     from analysis.tasks import refresh_run_figures  # the task module imports this
 
     def enqueue() -> None:
