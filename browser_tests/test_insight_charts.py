@@ -103,6 +103,40 @@ def test_every_chart_draws_one_mark_per_number_of_its_data(browse, published, re
     assert len(heatmap["json"]["xLabels"]) == published.final.profiles.count()
 
 
+ACTIVE = """canvas => canvas.chart.tooltip.getActiveElements().map(
+  (mark) => [mark.datasetIndex, mark.index])"""
+
+
+def test_the_arrow_keys_step_through_a_charts_marks(browse, published, reader):
+    page = browse(reader)
+    page.goto(f"/cycles/{published.cycle.pk}/insights/fit-matrix/")
+    canvas = page.locator("#fit-chart")
+    expect(canvas).to_have_attribute("data-chart-ready", "true")
+    total = marks(charts_of(page)["fit-chart"])
+
+    canvas.focus()
+    page.keyboard.press("ArrowRight")
+    first = canvas.evaluate(ACTIVE)
+    page.keyboard.press("ArrowRight")
+    second = canvas.evaluate(ACTIVE)
+    page.keyboard.press("End")
+    last = canvas.evaluate(ACTIVE)
+    page.keyboard.press("ArrowRight")
+    wrapped = canvas.evaluate(ACTIVE)
+    page.keyboard.press("Escape")
+
+    assert first == [[0, 0]]
+    assert len(second) == 1 and second != first
+    datasets = canvas.evaluate("c => c.chart.data.datasets.map(s => s.data.length)")
+    assert last == [[len(datasets) - 1, datasets[-1] - 1]]
+    assert sum(datasets) == total
+    assert wrapped == first
+    assert canvas.evaluate(ACTIVE) == []
+    assert canvas.get_attribute("aria-keyshortcuts") == (
+        "ArrowLeft ArrowRight Home End Escape"
+    )
+
+
 def test_each_insight_page_is_kept_as_a_screenshot(browse, published, reader):
     page = browse(reader)
     page.goto(f"/cycles/{published.cycle.pk}/insights/")

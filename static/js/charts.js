@@ -115,6 +115,32 @@
     matrix,
   };
 
+  // With the chart focused, the arrow keys step through its marks and show
+  // each one's tooltip, as hovering does; Home, End and Escape as expected.
+  function marks(chart) {
+    return chart.data.datasets.flatMap((set, datasetIndex) =>
+      chart.isDatasetVisible(datasetIndex)
+        ? set.data.map((_value, index) => ({ datasetIndex, index }))
+        : []);
+  }
+
+  function step(event) {
+    const chart = event.currentTarget.chart;
+    const all = chart ? marks(chart) : [];
+    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (!all.length || !(event.key in moves || ["Home", "End", "Escape"].includes(event.key))) return;
+    event.preventDefault();
+    const shown = chart.tooltip.getActiveElements()[0];
+    const at = shown ? all.findIndex((mark) =>
+      mark.datasetIndex === shown.datasetIndex && mark.index === shown.index) : -1;
+    let next = event.key === "Home" ? 0 : event.key === "End" ? all.length - 1 : at + (moves[event.key] || 0);
+    if (at === -1 && moves[event.key] === -1) next = all.length - 1;
+    const active = event.key === "Escape" ? [] : [all[(next + all.length) % all.length]];
+    chart.setActiveElements(active);
+    chart.tooltip.setActiveElements(active, { x: 0, y: 0 });
+    chart.update();
+  }
+
   function fail(canvas, why) {
     canvas.dataset.chartError = why;
     const note = document.createElement("p");
@@ -137,6 +163,11 @@
       }
       if (canvas.chart) canvas.chart.destroy();
       canvas.chart = new Chart(canvas, config);
+      if (!canvas.dataset.keys) {
+        canvas.addEventListener("keydown", step);
+        canvas.dataset.keys = "arrows";
+        canvas.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight Home End Escape");
+      }
       canvas.dataset.chartReady = "true";
     } catch (error) {
       fail(canvas, String(error));
