@@ -5,9 +5,11 @@ capability belongs to the cycle or a split leaves something behind is decided
 by profiles.refinement, which words the refusal.
 """
 
+from collections.abc import Iterable
+
 from django import forms
 
-from profiles.models import ChangeKind, Iteration
+from profiles.models import ChangeKind, Iteration, Profile
 
 # The fields each kind of change asks for, besides its rationale.
 KIND_FIELDS = {
@@ -132,10 +134,14 @@ class MatrixFilterForm(forms.Form):
         self.fields["role_level"].queryset = iteration.cycle.role_levels.all()
         self.fields["profile"].queryset = iteration.profiles.all()
 
-    def filter(self, profiles):
+    def filter(self, profiles: Iterable[Profile]) -> list[Profile]:
+        """The profiles (already loaded, in their order) the chosen role level
+        and profile leave."""
         data = self.cleaned_data if self.is_bound else {}
-        if data.get("role_level"):
-            profiles = profiles.filter(role_level=data["role_level"])
-        if data.get("profile"):
-            profiles = profiles.filter(pk=data["profile"].pk)
-        return profiles
+        role_level, chosen = data.get("role_level"), data.get("profile")
+        return [
+            profile
+            for profile in profiles
+            if (role_level is None or profile.role_level_id == role_level.pk)
+            and (chosen is None or profile.pk == chosen.pk)
+        ]

@@ -21,7 +21,7 @@ def fop_heatmap(request: HttpRequest, cycle_id: int, iteration_id: int) -> HttpR
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("Check the filters of the matrix.")
 
-    profiles = list(form.filter(iteration.profiles.select_related("role_level")))
+    profiles = form.filter(iteration.profiles.select_related("role_level"))
     rows = matrix_rows(iteration, profiles, hide_empty=True)
     # The labels of the levels in use, as the matrix rows carry them.
     levels = {

@@ -70,7 +70,7 @@ def fop_matrix(request: HttpRequest, cycle_id: int, iteration_id: int) -> HttpRe
     valid = not form.is_bound or form.is_valid()
     options = form.cleaned_data if form.is_bound and valid else {}
 
-    profiles = _shown(everyone, options) if valid else []
+    profiles = form.filter(everyone) if valid else []
     rows = matrix_rows(iteration, profiles, options.get("hide_empty", False))
     hide_areas = options.get("hide_areas", False)
     if request.GET.get("format") == "csv" and valid:
@@ -94,26 +94,12 @@ def fop_matrix(request: HttpRequest, cycle_id: int, iteration_id: int) -> HttpRe
 
 
 def _offer_profiles(form: MatrixFilterForm, profiles: list[Profile]) -> None:
-    # The choices come from the profiles loaded for the rows, not a second query.
-    # Limitation: a chosen role level or profile is still checked against the
-    # database, so a filtered page takes 13 queries for a member who is not
-    # staff; foresight.access.cycle_for remembering that a convener or reader
-    # may browse the reference data would spare the navigation's query.
+    # The choices come from the profiles loaded for the rows, not a second query
+    # (a chosen role level or profile is still checked against the database).
     field = form.fields["profile"]
     field.choices = [("", field.empty_label)] + [
         (field.prepare_value(profile), field.label_from_instance(profile))
         for profile in profiles
-    ]
-
-
-def _shown(profiles: list[Profile], options: dict) -> list[Profile]:
-    """The filters of MatrixFilterForm.filter, on the profiles already loaded."""
-    role_level, chosen = options.get("role_level"), options.get("profile")
-    return [
-        profile
-        for profile in profiles
-        if (role_level is None or profile.role_level_id == role_level.pk)
-        and (chosen is None or profile.pk == chosen.pk)
     ]
 
 
