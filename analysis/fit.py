@@ -86,6 +86,26 @@ def effective_pairs(
     return (matched | set(accepted)) - set(rejected)
 
 
+# The decisions that count, as analysis.models.Decision stores them (a
+# "partial" is neither: the score decides).
+ACCEPT, REJECT = "accept", "reject"
+
+
+def pairs_after_review(
+    rows: Iterable[tuple[int, int, float, str | None]], threshold: float
+) -> set[Pair]:
+    """effective_pairs of (capability, duty, score, latest decision or None)
+    rows, as the run's stored matches give them."""
+    scored, accepted, rejected = [], set(), set()
+    for capability, duty, score, decision in rows:
+        scored.append((capability, duty, score))
+        if decision == ACCEPT:
+            accepted.add((capability, duty))
+        elif decision == REJECT:
+            rejected.add((capability, duty))
+    return effective_pairs(scored, threshold, accepted, rejected)
+
+
 def duties_by_capability(pairs: Iterable[Pair]) -> dict[int, set[int]]:
     """Index the matched pairs once for many fits."""
     index: dict[int, set[int]] = defaultdict(set)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from analysis import fit
 from analysis.matching import eligible_for_range
 from analysis.models import (
-    Decision,
     Duty,
     Match,
     MatchRun,
@@ -33,16 +32,14 @@ from profiles.models import Iteration
 def run_pairs(run: MatchRun) -> set[fit.Pair]:
     """The run's matched (capability, duty) pairs after review, in two queries."""
     decisions = latest_decision_by_match(run)
-    scored, accepted, rejected = [], set(), set()
-    for match_id, capability, duty, score in Match.objects.filter(run=run).values_list(
+    matches = Match.objects.filter(run=run).values_list(
         "id", "capability_id", "duty_id", "score"
-    ):
-        scored.append((capability, duty, score))
-        if decisions.get(match_id) == Decision.ACCEPT:
-            accepted.add((capability, duty))
-        elif decisions.get(match_id) == Decision.REJECT:
-            rejected.add((capability, duty))
-    return fit.effective_pairs(scored, run.threshold, accepted, rejected)
+    )
+    rows = (
+        (capability, duty, score, decisions.get(match_id))
+        for match_id, capability, duty, score in matches
+    )
+    return fit.pairs_after_review(rows, run.threshold)
 
 
 def run_standards(run: MatchRun) -> list[tuple[int | None, fit.Standard]]:

@@ -278,18 +278,13 @@ def fop_match_rows(run: MatchRun, profiles) -> list[FopMatchRow]:
     fields = ["id", "capability_id", "duty_id", "score", "duty__code", "duty__text"]
     fields += ["duty__version__level", "duty__version__standard__reference"]
     found = matches.values_list(*fields)
-    scored, accepted, rejected = [], set(), set()
-    scores, level_of, duty_of = {}, {}, {}
+    reviewed, scores, level_of, duty_of = [], {}, {}, {}
     for match, capability, duty, score, code, text, level, standard in found:
-        scored.append((capability, duty, score))
+        reviewed.append((capability, duty, score, decisions.get(match)))
         scores[capability, duty] = score
         level_of[duty] = level
         duty_of[duty] = (standard, code, text)
-        if decisions.get(match) == Decision.ACCEPT:
-            accepted.add((capability, duty))
-        elif decisions.get(match) == Decision.REJECT:
-            rejected.add((capability, duty))
-    pairs = fit.effective_pairs(scored, run.threshold, accepted, rejected)
+    pairs = fit.pairs_after_review(reviewed, run.threshold)
     index = fit.duties_by_capability(pairs)
 
     rows = []

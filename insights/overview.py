@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 
 from analysis import fit
 from analysis.models import (
-    Decision,
     Match,
     MatchRun,
     ReviewDecision,
@@ -150,16 +149,8 @@ def served_capabilities(run: MatchRun) -> set[int]:
     matches = Match.objects.filter(run=run).annotate(
         decision=Subquery(latest.values("decision")[:1])
     )
-    scored, accepted, rejected = [], set(), set()
-    for capability, duty, score, decision in matches.values_list(
-        "capability_id", "duty_id", "score", "decision"
-    ):
-        scored.append((capability, duty, score))
-        if decision == Decision.ACCEPT:
-            accepted.add((capability, duty))
-        elif decision == Decision.REJECT:
-            rejected.add((capability, duty))
-    pairs = fit.effective_pairs(scored, run.threshold, accepted, rejected)
+    rows = matches.values_list("capability_id", "duty_id", "score", "decision")
+    pairs = fit.pairs_after_review(rows, run.threshold)
     return {capability for capability, _duty in pairs}
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from analysis import fit
 from analysis.fit import (
     Bands,
     Profile,
@@ -218,3 +219,21 @@ def test_priorities_most_unserved_first_then_lowest_best_fit():
         ("FOP-a", 1),
         ("FOP-d", 0),
     ]
+
+
+def test_the_review_rule_names_the_stored_decisions():
+    from analysis.models import Decision
+
+    assert (fit.ACCEPT, fit.REJECT) == (Decision.ACCEPT, Decision.REJECT)
+
+
+def test_pairs_after_review_applies_each_rows_latest_decision():
+    rows = [
+        (1, 10, 0.60, None),  # above the threshold: counts
+        (1, 11, 0.70, "reject"),  # rejected: never counts
+        (2, 12, 0.30, "accept"),  # accepted below the threshold: counts
+        (2, 13, 0.30, "partial"),  # partial: the score decides, and it is low
+        (3, 14, 0.54, "partial"),  # exactly the threshold: counts
+    ]
+
+    assert fit.pairs_after_review(rows, 0.54) == {(1, 10), (2, 12), (3, 14)}
