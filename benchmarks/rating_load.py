@@ -17,7 +17,6 @@ import http.client
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -27,6 +26,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from support import SECRET, signed_in_session, start_gunicorn  # noqa: E402
+
 BASE_URL = os.environ.get(
     "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/foresight"
 )
@@ -35,7 +36,7 @@ os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DEBUG", "true")
 os.environ["LOG_LEVEL"] = "WARNING"
 # Sessions made here must verify in gunicorn: one secret for both.
-os.environ["SECRET_KEY"] = "benchmark-only-secret-" * 3
+os.environ["SECRET_KEY"] = SECRET
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foresight.settings")
 
 CLIENTS = 200
@@ -73,7 +74,6 @@ def set_up() -> tuple[str, list[tuple[str, list[int], str]]]:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.urls import reverse
 
@@ -112,14 +112,10 @@ def set_up() -> tuple[str, list[tuple[str, list[int], str]]]:
     rng = random.Random(7)
     clients = []
     for user in users:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
+        session = signed_in_session(user)
         items = rng.sample(item_ids, SAVES - REPEATS)
         respondent = respondent_for(workshop.pk, user.pk)
-        clients.append((session.session_key, items + items[:REPEATS], respondent))
+        clients.append((session, items + items[:REPEATS], respondent))
     url = reverse("proficiency_rate", args=[cycle.pk, workshop.pk])
     return url, clients
 
@@ -159,27 +155,7 @@ def main() -> None:
     recreate_database()
     try:
         url, clients = set_up()
-        server = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "foresight.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                "5",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=os.environ
-            | {
-                "DEBUG": "false",
-                "SECURE_SSL_REDIRECT": "false",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SESSION_COOKIE_SECURE": "false",
-                "CSRF_COOKIE_SECURE": "false",
-            },
-        )
+        server = start_gunicorn(PORT, workers=5)
         time.sleep(4)
         out = {"latencies": [], "sent": {}, "errors": 0}
         threads = [

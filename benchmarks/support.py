@@ -1,10 +1,18 @@
-"""What the benchmark scripts share: a throwaway database and peak memory."""
+"""What the benchmark scripts share: a throwaway database, peak memory, the
+database's name, and serving the app with gunicorn to signed-in clients."""
 
+import os
 import resource
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+# Sessions a script makes must verify in the gunicorn it starts: one secret for
+# both, set as SECRET_KEY before Django is set up.
+SECRET = "benchmark-only-secret-" * 3
 
 
 def throwaway_database(url: str, name: str) -> tuple[str, Callable[[], None]]:
@@ -38,8 +46,6 @@ def in_throwaway_database(name: str, work: Callable[[], str]) -> str:
     """Set Django up on a migrated, empty throwaway database `name` (see
     throwaway_database), run `work` with tasks in-process and the query log
     off, drop the database, and return what `work` returned."""
-    import os
-
     url, drop = throwaway_database(os.environ.get("DATABASE_URL", ""), name)
     os.environ["DATABASE_URL"] = url
     # Tasks run in-process, so what they cost is timed too.
@@ -75,3 +81,57 @@ def save_section(results: Path, header: str, section: str) -> None:
     pattern = re.compile(rf"^## {name}\b.*?(?=^## |\Z)", re.S | re.M)
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(pattern.sub("", text).rstrip() + "\n\n" + section)
+
+
+def database_description() -> str:
+    """The database Django is set up on, with its version: a results heading."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)
+        return f"PostgreSQL {major}.{minor}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def signed_in_session(user) -> str:
+    """The key of a new database session signed in as `user`, for a Cookie
+    header (Django must be set up, with SECRET as its SECRET_KEY)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    """gunicorn serving the app on 127.0.0.1:`port` with `workers` sync workers,
+    DEBUG off and cookies over plain HTTP, on this process's environment (so the
+    same database and secret). It returns at once; the caller waits for it."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "foresight.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            # Nothing here asks for static files; WhiteNoise need not say so.
+            "PYTHONWARNINGS": "ignore:No directory at",
+        },
+    )
