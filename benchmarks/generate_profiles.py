@@ -63,7 +63,12 @@ REPEATS = 3
 
 sys.path.insert(0, str(ROOT))
 
-from support import in_throwaway_database, max_rss_mib, save_section  # noqa: E402
+from support import (  # noqa: E402
+    database_description,
+    in_throwaway_database,
+    max_rss_mib,
+    save_section,
+)
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -370,17 +375,6 @@ def run() -> dict:
         "rss_end": max_rss_mib(),
         "torch_threads": torch.get_num_threads(),
     }
-
-
-def database_description() -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        major, minor = divmod(connection.pg_version, 10000)
-        return f"PostgreSQL {major}.{minor}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version}"
 
 
 def spread(values: list[float]) -> str:

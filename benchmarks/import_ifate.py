@@ -28,7 +28,7 @@ TABLES = ("standards", "versions", "duties", "ksbs")
 
 sys.path.insert(0, str(ROOT))
 
-from support import max_rss_mib, throwaway_database  # noqa: E402
+from support import database_description, max_rss_mib, throwaway_database  # noqa: E402
 
 
 def timed_import(label: str) -> dict:
@@ -59,17 +59,6 @@ def traced_import() -> tuple[float, float]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 2**20, seconds
-
-
-def database_description() -> str:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        major, minor = divmod(connection.pg_version, 10000)
-        return f"PostgreSQL {major}.{minor}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version}"
 
 
 def report(runs: list[dict], peak_mib: float, traced_seconds: float) -> str:
