@@ -2,6 +2,7 @@
 that cycle, and an outsider who convenes another cycle."""
 
 import os
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -73,6 +74,37 @@ def plain_http(settings):
 def fast_passwords(settings):
     # The real hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_stay_in_their_test(request):
+    """Only tests marked celery_worker send tasks to the live worker; the others
+    run them in-process. A task a test queues must not run later, in the live
+    worker, against the next test's data (or while it is being flushed). A
+    worker test waits, when it ends, until the worker has nothing left to do."""
+    from foresight.celery import app
+
+    if not request.node.get_closest_marker("celery_worker"):
+        before = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        yield
+        app.conf.task_always_eager = before
+        return
+    yield
+    if not app.conf.task_always_eager:
+        _wait_until_the_worker_is_idle(app)
+
+
+def _wait_until_the_worker_is_idle(app, seconds: float = 60) -> None:
+    # Tasks queued with a countdown wait in the worker as "scheduled".
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        inspect = app.control.inspect(timeout=1)
+        busy = [inspect.active(), inspect.scheduled(), inspect.reserved()]
+        if not any(tasks for answer in busy for tasks in (answer or {}).values()):
+            return
+        time.sleep(0.5)
+    pytest.fail(f"The Celery worker was still busy {seconds:.0f} s after the test.")
 
 
 @pytest.fixture
