@@ -167,42 +167,36 @@ def import_domains(
     records: list[dict], functions: dict[str, Function], counts: dict[str, int]
 ) -> dict[str, Domain]:
     """The domains by code."""
-    existing = {domain.code: domain for domain in Domain.objects.all()}
-    for record in records:
-        values = {
-            "name": record["name"],
-            "description": record.get("description", ""),
-            "function_id": functions[record["function"]].pk,
-        }
-        domain = existing.get(record["code"])
-        if domain is None:
-            existing[record["code"]] = Domain.objects.create(
-                code=record["code"], **values
-            )
-            counts["created"] += 1
-        else:
-            update(domain, values, counts)
-    counts["domains"] = len(records)
-    return existing
+    return _import_by_code(Domain, "function", records, functions, counts, "domains")
 
 
 def import_areas(
     records: list[dict], domains: dict[str, Domain], counts: dict[str, int]
 ) -> None:
-    existing = {area.code: area for area in FunctionalArea.objects.all()}
+    _import_by_code(FunctionalArea, "domain", records, domains, counts, "areas")
+
+
+def _import_by_code(model, parent: str, records, parents, counts, name) -> dict:
+    """Create or update the rows of `model` (domains, areas) by code, each under
+    its `parent` named by code in the record; counts them as `name`; returns
+    them by code."""
+    existing = {row.code: row for row in model.objects.all()}
     for record in records:
         values = {
             "name": record["name"],
             "description": record.get("description", ""),
-            "domain_id": domains[record["domain"]].pk,
+            f"{parent}_id": parents[record[parent]].pk,
         }
-        area = existing.get(record["code"])
-        if area is None:
-            FunctionalArea.objects.create(code=record["code"], **values)
+        row = existing.get(record["code"])
+        if row is None:
+            existing[record["code"]] = model.objects.create(
+                code=record["code"], **values
+            )
             counts["created"] += 1
         else:
-            update(area, values, counts)
-    counts["areas"] = len(records)
+            update(row, values, counts)
+    counts[name] = len(records)
+    return existing
 
 
 def update(obj: models.Model, values: dict, counts: dict[str, int]) -> None:
