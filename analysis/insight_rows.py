@@ -141,8 +141,11 @@ class FitRow:
         ]
 
 
-def standard_titles(run: MatchRun) -> dict[str, str]:
+def standard_titles(run: MatchRun, references=None) -> dict[str, str]:
+    """Reference → title of the run's standards (only those named, if given)."""
     versions = StandardVersion.objects.filter(pk__in=run.versions.values("pk"))
+    if references is not None:
+        versions = versions.filter(standard__reference__in=references)
     pairs = versions.values_list("standard__reference", "standard__title")
     return dict(pairs)
 

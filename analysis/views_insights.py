@@ -50,10 +50,6 @@ BANDS = [("", "Any suitability")] + [
 ]
 
 
-def _insight_cycle(user, cycle_id: int) -> Cycle:
-    return insight_cycle_for(user, cycle_id)
-
-
 def _run_of(
     request: HttpRequest, cycle: Cycle
 ) -> tuple[MatchRun | None, list[MatchRun]]:
@@ -190,7 +186,7 @@ def insight_priorities(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 def _run_table(request, cycle_id, name, form_class, rows_of, columns) -> HttpResponse:
     """A paginated table of a run's rows: filtered, or the same rows as CSV."""
-    cycle = _insight_cycle(request.user, cycle_id)
+    cycle = insight_cycle_for(request.user, cycle_id)
     run, runs = _run_of(request, cycle)
     form = form_class(request.GET or None)
     rows = form.apply(rows_of(run)) if run else []
@@ -204,7 +200,7 @@ def _run_table(request, cycle_id, name, form_class, rows_of, columns) -> HttpRes
 
 def _profile_table(request, cycle_id, name, rows_of, columns) -> HttpResponse:
     """A table per profile of the final iteration, against the chosen run."""
-    cycle = _insight_cycle(request.user, cycle_id)
+    cycle = insight_cycle_for(request.user, cycle_id)
     run, runs = _run_of(request, cycle)
     iteration, final = _iterations(cycle, run)
     form = ProfileFilter(request.GET or None)
@@ -248,7 +244,7 @@ def _final_profiles(iteration: Iteration | None) -> list[Profile]:
 
 @login_required
 def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _insight_cycle(request.user, cycle_id)
+    cycle = insight_cycle_for(request.user, cycle_id)
     run, runs = _run_of(request, cycle)
     iteration, final = _iterations(cycle, run)
     profiles = _final_profiles(final)
@@ -268,7 +264,7 @@ def insight_fop_matches(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 def insight_fop_provision(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _insight_cycle(request.user, cycle_id)
+    cycle = insight_cycle_for(request.user, cycle_id)
     run, runs = _run_of(request, cycle)
     iteration, final = _iterations(cycle, run)
     profiles = _final_profiles(final)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from analysis import fit
 from analysis.fit_report import assess_iteration
-from analysis.models import MatchRun, Standard
+from analysis.insight_rows import standard_titles
+from analysis.models import MatchRun
 from insights.tables import Table, unique_labels
 from profiles.models import Iteration
 
@@ -66,11 +67,7 @@ def fit_points(
     references = {
         standard.reference for result in assessed.values() for standard in result.top
     }
-    titles = dict(
-        Standard.objects.filter(
-            framework_id=run.framework_id, reference__in=references
-        ).values_list("reference", "title")
-    )
+    titles = standard_titles(run, references)
     return [
         FitPoint(
             profile_id=profile.pk,
