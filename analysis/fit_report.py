@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from analysis import fit
@@ -25,21 +25,26 @@ from analysis.models import (
     RunFigures,
     RunStatus,
 )
-from analysis.tables import latest_decision_by_match
 from profiles.models import Iteration
 
 
 def run_pairs(run: MatchRun) -> set[fit.Pair]:
-    """The run's matched (capability, duty) pairs after review, in two queries."""
-    decisions = latest_decision_by_match(run)
-    matches = Match.objects.filter(run=run).values_list(
-        "id", "capability_id", "duty_id", "score"
+    """The run's matched (capability, duty) pairs after review, in one query:
+    each match comes with its latest decision."""
+    latest = ReviewDecision.objects.filter(match=OuterRef("pk")).order_by(
+        "-decided_at", "-id"
     )
-    rows = (
-        (capability, duty, score, decisions.get(match_id))
-        for match_id, capability, duty, score in matches
+    matches = Match.objects.filter(run=run).annotate(
+        decision=Subquery(latest.values("decision")[:1])
     )
+    rows = matches.values_list("capability_id", "duty_id", "score", "decision")
     return fit.pairs_after_review(rows, run.threshold)
+
+
+def served_capabilities(run: MatchRun) -> set[int]:
+    """Capabilities in a matched pair after review: at or above the run's
+    threshold or accepted, never rejected."""
+    return {capability for capability, _duty in run_pairs(run)}
 
 
 def run_standards(run: MatchRun) -> list[tuple[int | None, fit.Standard]]:

@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from analysis import fit, fit_report, judge
-from analysis.matching import at_or_above, top_matches
+from analysis.matching import top_matches
 from analysis.models import Duty, Framework, Match, MatchRun, RunStatus, StandardVersion
 from foresight import embeddings
 from foresight.models import Cycle, CycleCapability
@@ -291,14 +291,9 @@ def execute(run: MatchRun) -> MatchRun:
 
 
 def summary(run: MatchRun) -> dict[str, int]:
-    """Capabilities served and not served by the run's threshold (before review)."""
-    best = (
-        Match.objects.filter(run=run)
-        .values("capability")
-        .annotate(best=Max("score"))
-        .values_list("best", flat=True)
-    )
-    served = sum(bool(at_or_above(score, run.threshold)) for score in best)
+    """Capabilities served and not served by the run, after review (an accepted
+    match serves, a rejected one does not), as in every other figure."""
+    served = len(fit_report.served_capabilities(run))
     total = run.cycle.capabilities.count()
     return {"capabilities": total, "served": served, "not_served": total - served}
 

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from analysis import fit
+from analysis.fit_report import served_capabilities
 from analysis.models import (
-    Match,
     MatchRun,
-    ReviewDecision,
     StandardVersion,
 )
 from foresight.models import (
@@ -136,22 +134,6 @@ def cycle_totals(cycle: Cycle, run: MatchRun | None, function_id: int | None) ->
         **{f"n_{name}": value for name, value in values.items()}
     )
     return {name[2:]: value for name, value in row.get().items()}
-
-
-def served_capabilities(run: MatchRun) -> set[int]:
-    """Capabilities in a matched pair after review: at or above the run's
-    threshold or accepted, never rejected. The rule is fit.effective_pairs, as
-    in fit_report.run_pairs; here each match's latest decision comes with it,
-    so it takes one query instead of two."""
-    latest = ReviewDecision.objects.filter(match=OuterRef("pk")).order_by(
-        "-decided_at", "-id"
-    )
-    matches = Match.objects.filter(run=run).annotate(
-        decision=Subquery(latest.values("decision")[:1])
-    )
-    rows = matches.values_list("capability_id", "duty_id", "score", "decision")
-    pairs = fit.pairs_after_review(rows, run.threshold)
-    return {capability for capability, _duty in pairs}
 
 
 def fop_measure(iteration: Iteration | None) -> str:

@@ -7,8 +7,10 @@ from django.core.management import CommandError, call_command
 
 from analysis import runs
 from analysis.models import (
+    Decision,
     Match,
     MatchRun,
+    ReviewDecision,
     RunStatus,
 )
 from analysis.tasks import start_match_run
@@ -145,3 +147,24 @@ def test_a_run_goes_through_a_live_worker_to_complete(cycle, provision, capabili
     assert run.status == RunStatus.COMPLETE, run.failure
     assert run.batches_done == run.batches_total == 1
     assert Match.objects.filter(run=run).count() == 12
+
+
+def test_the_summary_counts_review_decisions_like_every_other_figure(
+    cycle, convener, provision, capabilities
+):
+    run = runs.execute(runs.launch_run(cycle, convener, threshold=0.5))
+    before = runs.summary(run)
+    served = Match.objects.filter(run=run, score__gte=0.5)
+    low = Match.objects.filter(run=run, capability=capabilities[2]).first()
+    for match in served:
+        ReviewDecision.objects.create(
+            match=match, decision=Decision.REJECT, reviewer=convener
+        )
+    ReviewDecision.objects.create(
+        match=low, decision=Decision.ACCEPT, reviewer=convener
+    )
+
+    after = runs.summary(run)
+
+    assert before["served"] == len({m.capability_id for m in served}) > 0
+    assert after == {"capabilities": 3, "served": 1, "not_served": 2}
