@@ -2,7 +2,16 @@
 
 from conftest import join, make_user
 from foresight.models import Cycle, Role
-from workshops.models import Panellist, Round, RoundItem, Workshop, WorkshopKind
+from workshops.anonymity import respondent_for
+from workshops.models import (
+    Panellist,
+    Proposal,
+    ProposalVote,
+    Round,
+    RoundItem,
+    Workshop,
+    WorkshopKind,
+)
 
 
 def add_items(cycle: Cycle, capabilities: int = 2, levels: int = 2) -> None:
@@ -50,3 +59,33 @@ def url(workshop: Workshop, rest: str = "") -> str:
 
 
 HTMX = {"HX-Request": "true"}
+
+
+# Capture workshops
+
+PARAPHRASES = (
+    "Monitor bioreactor performance using digital twins.",
+    "Use digital twins to monitor how bioreactors perform.",
+)
+
+
+def capture_url(workshop: Workshop, rest: str = "") -> str:
+    return url(workshop, f"capture/{rest}")
+
+
+def make_proposal(workshop, user, text, partners=(), **fields) -> Proposal:
+    proposal = Proposal.objects.create(
+        workshop=workshop,
+        respondent=respondent_for(workshop.pk, user.pk),
+        text=text,
+        origin=fields.pop("origin", "newly_defined"),
+        **fields,
+    )
+    proposal.partners.set(partners)
+    return proposal
+
+
+def vote(round_: Round, proposal: Proposal, respondent: str, value: str) -> None:
+    ProposalVote.objects.create(
+        round=round_, proposal=proposal, respondent=respondent, vote=value
+    )
