@@ -95,7 +95,10 @@
       options: {
         maintainAspectRatio: false,
         scales: {
-          x: category(payload.xLabels, { position: "top", ticks: { autoSkip: false, maxRotation: 90 } }),
+          x: category(payload.xLabels, {
+            position: "top",
+            ticks: { autoSkip: false, maxRotation: 90 },
+          }),
           // Top down, in the order of the table beside it.
           y: category(payload.yLabels, { reverse: true, ticks: { autoSkip: false } }),
         },
@@ -128,12 +131,15 @@
     const chart = event.currentTarget.chart;
     const all = chart ? marks(chart) : [];
     const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    if (!all.length || !(event.key in moves || ["Home", "End", "Escape"].includes(event.key))) return;
+    const known = event.key in moves || ["Home", "End", "Escape"].includes(event.key);
+    if (!all.length || !known) return;
     event.preventDefault();
     const shown = chart.tooltip.getActiveElements()[0];
     const at = shown ? all.findIndex((mark) =>
       mark.datasetIndex === shown.datasetIndex && mark.index === shown.index) : -1;
-    let next = event.key === "Home" ? 0 : event.key === "End" ? all.length - 1 : at + (moves[event.key] || 0);
+    let next = event.key === "Home" ? 0
+      : event.key === "End" ? all.length - 1
+      : at + (moves[event.key] || 0);
     if (at === -1 && moves[event.key] === -1) next = all.length - 1;
     const active = event.key === "Escape" ? [] : [all[(next + all.length) % all.length]];
     chart.setActiveElements(active);
@@ -154,7 +160,9 @@
     if (!build || typeof Chart === "undefined") return fail(canvas, "unknown chart");
     canvas.dataset.chartDrawn = canvas.dataset.source;
     try {
-      const response = await fetch(canvas.dataset.source, { headers: { Accept: "application/json" } });
+      const response = await fetch(canvas.dataset.source, {
+        headers: { Accept: "application/json" },
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const config = build((await response.json()).chart);
       // Charts appear without movement for people who ask for less of it.
